@@ -1,0 +1,42 @@
+package org.structhist;
+
+/**
+ * What a verb does to the object's reference count. Readers compute a running refcount from it and
+ * {@code shdump check} audits it (unref below zero, an event after DESTROY, DESTROY while refs remain).
+ */
+public enum Effect
+{
+    /** No effect on the refcount: a hand-off, a read, a note. */
+    NONE(0),
+    /** One more reference. */
+    REF(1),
+    /** One reference fewer. */
+    UNREF(2),
+    /** The object is destroyed: any later event is a use after destroy. */
+    DESTROY(3);
+
+    private final int code;
+
+    Effect(final int code)
+    {
+        this.code = code;
+    }
+
+    /** The code stored in the file's verb table. */
+    public int code()
+    {
+        return code;
+    }
+
+    /** The effect of a code read from a file; {@link #NONE} for one this version does not know. */
+    public static Effect ofCode(final int code)
+    {
+        switch (code)
+        {
+            case 1: return REF;
+            case 2: return UNREF;
+            case 3: return DESTROY;
+            default: return NONE;
+        }
+    }
+}

@@ -1,0 +1,476 @@
+package org.structhist;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.structhist.format.EventChecksum;
+import org.structhist.format.ListDescriptor;
+import org.structhist.format.StringTableDescriptor;
+import org.structhist.internal.ListDirectory;
+import org.structhist.internal.ProcessIdentity;
+import org.structhist.internal.WriterThread;
+
+import java.lang.invoke.VarHandle;
+
+import static org.structhist.format.EventDescriptor.*;
+import static org.structhist.format.ObjectSlotDescriptor.*;
+
+/**
+ * A sliding window over the histories of the last {@code window} objects of one kind (OpenSIPS
+ * {@code shl_init}). {@link #push} starts a history, {@link History#log} appends to it.
+ * <p>
+ * Everything here is lock-free and allocation-free but {@link #push}, which makes one small
+ * {@link History}; {@link #pushHandle} and the {@code log(handle, ...)} methods are the garbage-free
+ * form. A handle is a long: it can be stored in shared memory and used from another process that has
+ * the same list open.
+ */
+public final class HistoryList
+{
+    static final HistoryList DISABLED = new HistoryList();
+
+    /** Handles carry the list index (plus one) in their top 8 bits and the push number below. */
+    private static final int LIST_SHIFT = 56;
+    private static final long PUSH_NUMBER_MASK = (1L << LIST_SHIFT) - 1;
+    private static final int PID = (int)ProcessIdentity.PID;
+
+    private final HistoryFile file;
+    private final UnsafeBuffer buffer;
+    private final String name;
+    private final ListOptions options;
+    private final int listIndex;
+    private final long handleTag;
+    private final int pushCursorOffset;
+    private final int staleDroppedOffset;
+    private final int refusedOffset;
+    private final int regionOffset;
+    private final int window;
+    private final int eventsPerObject;
+    private final int pinnedFirst;
+    private final int entrySize;
+    private final int slotLength;
+    private final int payloadLongs;
+    private final boolean coarseClock;
+    private final boolean stacks;
+    private final boolean checksums;
+    private final int baseFlags;
+
+    private HistoryList()
+    {
+        file = null;
+        buffer = null;
+        name = "";
+        options = ListOptions.defaults();
+        listIndex = -1;
+        handleTag = 0;
+        pushCursorOffset = 0;
+        staleDroppedOffset = 0;
+        refusedOffset = 0;
+        regionOffset = 0;
+        window = 1;
+        eventsPerObject = 2;
+        pinnedFirst = 0;
+        entrySize = MIN_ENTRY_SIZE;
+        slotLength = 0;
+        payloadLongs = 0;
+        coarseClock = false;
+        stacks = false;
+        checksums = false;
+        baseFlags = 0;
+    }
+
+    HistoryList(final HistoryFile file, final String name, final ListDirectory.Entry entry, final ListOptions options)
+    {
+        this.file = file;
+        this.buffer = file.buffer();
+        this.name = name;
+        this.options = options;
+        this.listIndex = entry.index;
+        this.handleTag = (long)(entry.index + 1) << LIST_SHIFT;
+        this.pushCursorOffset = entry.entryOffset + ListDescriptor.PUSH_CURSOR_OFFSET;
+        this.staleDroppedOffset = entry.entryOffset + ListDescriptor.STALE_EVENTS_DROPPED_OFFSET;
+        this.refusedOffset = entry.entryOffset + ListDescriptor.EVENTS_REFUSED_OFFSET;
+        this.regionOffset = entry.regionOffset;
+        this.window = entry.window;
+        this.eventsPerObject = entry.eventsPerObject;
+        this.pinnedFirst = entry.pinnedFirst;
+        this.entrySize = entry.entrySize;
+        this.slotLength = slotLength(entry.eventsPerObject, entry.entrySize);
+        this.payloadLongs = payloadLongs(entry.entrySize);
+        this.coarseClock = options.clock() == ClockMode.COARSE;
+        this.stacks = options.stacks();
+        this.checksums = options.checksums();
+        this.baseFlags = (coarseClock ? FLAG_COARSE_CLOCK : 0) | (checksums ? FLAG_CHECKSUM : 0);
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public ListOptions options()
+    {
+        return options;
+    }
+
+    /** The list's index in its file (0-based); -1 when disabled. */
+    public int index()
+    {
+        return listIndex;
+    }
+
+    public HistoryFile file()
+    {
+        return file;
+    }
+
+    /**
+     * Starts the history of a new incarnation of {@code address} (OpenSIPS {@code sh_push}). The
+     * incarnation takes the window's oldest slot: the object that had it drops out of the window.
+     */
+    public History push(final long address)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return History.NOOP;
+        }
+        return new History(this, pushHandle(address));
+    }
+
+    /** {@link #push} without allocating: returns the new incarnation's handle. */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
+    public long pushHandle(final long address)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return 0;
+        }
+        final long pushNumber = buffer.getAndAddLong(pushCursorOffset, 1);
+        final int slot = (int)(pushNumber % window);
+        final int generation = generationOf(pushNumber, window);
+        final int slotOffset = regionOffset + slot * slotLength;
+        final int stateOffset = slotOffset + STATE_OFFSET;
+        while (true)
+        {
+            final long state = buffer.getLongVolatile(stateOffset);
+            if (Integer.compareUnsigned(generation(state), generation) >= 0)
+            {
+                // A later push already took the slot (the window is smaller than the pushes in flight):
+                // this incarnation is born stale, and its events will be counted as dropped.
+                return handleTag | pushNumber;
+            }
+            if (buffer.compareAndSetLong(stateOffset, state, state(generation, 0)))
+            {
+                break;
+            }
+        }
+        buffer.putLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 0);
+        buffer.putLong(slotOffset + PUSH_NUMBER_OFFSET, pushNumber);
+        buffer.putLong(slotOffset + ADDRESS_OFFSET, address);
+        buffer.putLong(slotOffset + PUSH_TIME_OFFSET, System.nanoTime());
+        buffer.putInt(slotOffset + CREATOR_PID_OFFSET, PID);
+        buffer.putInt(slotOffset + CREATOR_THREAD_ID_OFFSET, (int)Thread.currentThread().getId());
+        buffer.putLong(slotOffset + UNREF_TIME_OFFSET, 0);
+        buffer.putIntRelease(slotOffset + HEADER_GENERATION_OFFSET, generation);
+        return handleTag | pushNumber;
+    }
+
+    /**
+     * A {@link History} for a handle from {@link History#handle()} or {@link #pushHandle}, possibly
+     * made by another process.
+     *
+     * @throws IllegalArgumentException if the handle belongs to another list.
+     */
+    public History history(final long handle)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return History.NOOP;
+        }
+        requireOwnHandle(handle);
+        return new History(this, handle);
+    }
+
+    /** Whether {@code handle} was made by this list (by any process). */
+    public boolean owns(final long handle)
+    {
+        return file != null && (handle & ~PUSH_NUMBER_MASK) == handleTag;
+    }
+
+    /** Logs an event with no arguments to the incarnation {@code handle}. */
+    public void log(final long handle, final Verb verb, final String format)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, 0, 0, 0, 0);
+    }
+
+    /** Logs an event with one argument; {@code format} is formatted when the history is read. */
+    public void log(final long handle, final Verb verb, final String format, final long arg0)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, 1, arg0, 0, 0);
+    }
+
+    public void log(final long handle, final Verb verb, final String format, final long arg0, final long arg1)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, 2, arg0, arg1, 0);
+    }
+
+    public void log(
+        final long handle, final Verb verb, final String format, final long arg0, final long arg1, final long arg2)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, 3, arg0, arg1, arg2);
+    }
+
+    /**
+     * Logs an event whose one argument is text, copied into the record as UTF-8 (cut to fit the entry
+     * size, flagged as cut). The text is not interned: any number of distinct texts costs nothing.
+     */
+    public void log(final long handle, final Verb verb, final String format, final CharSequence text)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logText(handle, verb, format, text);
+    }
+
+    /**
+     * Marks the incarnation released by its owner (OpenSIPS {@code sh_unref}). Its history stays in
+     * the window until pushed out; later events are still recorded.
+     */
+    public void unref(final long handle)
+    {
+        if (!StructHistory.ENABLED || file == null || !owns(handle))
+        {
+            return;
+        }
+        final long pushNumber = handle & PUSH_NUMBER_MASK;
+        final int generation = generationOf(pushNumber, window);
+        final int slotOffset = regionOffset + (int)(pushNumber % window) * slotLength;
+        while (true)
+        {
+            final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
+            if (generation(state) != generation || isUnref(state))
+            {
+                return;
+            }
+            if (buffer.compareAndSetLong(slotOffset + STATE_OFFSET, state, state | UNREF_BIT))
+            {
+                buffer.putLongRelease(slotOffset + UNREF_TIME_OFFSET, System.nanoTime());
+                return;
+            }
+        }
+    }
+
+    /** Writes every incarnation in the window as text, oldest first (OpenSIPS {@code sh_list_flush}). */
+    public void flush(final Appendable out)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        HistoryText.flushList(this, out);
+    }
+
+    /** Writes one incarnation's history as text (OpenSIPS {@code sh_flush}). */
+    public void flush(final long handle, final Appendable out)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        requireOwnHandle(handle);
+        HistoryText.flushHandle(this, handle, out);
+    }
+
+    static long pushNumber(final long handle)
+    {
+        return handle & PUSH_NUMBER_MASK;
+    }
+
+    private void requireOwnHandle(final long handle)
+    {
+        if (!owns(handle))
+        {
+            throw new IllegalArgumentException("handle 0x" + Long.toHexString(handle) + " is not of list '" + name + "'");
+        }
+    }
+
+    private void logLongs(
+        final long handle,
+        final Verb verb,
+        final String format,
+        final int argCount,
+        final long arg0,
+        final long arg1,
+        final long arg2)
+    {
+        final int verbId = verb == null ? 0 : file.verbId(verb);
+        final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
+        final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
+        final WriterThread thread = file.threads().current();
+        final int slotOffset = claimSlot(handle);
+        if (slotOffset < 0)
+        {
+            return;
+        }
+        final long pushNumber = handle & PUSH_NUMBER_MASK;
+        final int position = claimPosition(slotOffset, generationOf(pushNumber, window));
+        if (position < 0)
+        {
+            return;
+        }
+        final int record = slotOffset + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH + recordIndex(position, pinnedFirst, eventsPerObject) * entrySize;
+        final long stamp = stamp(generationOf(pushNumber, window), position);
+        final int flags = baseFlags | argCount;
+
+        buffer.putLong(record + STAMP_OFFSET, 0L);
+        VarHandle.storeStoreFence();
+        final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
+        writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
+        buffer.putLong(record + PAYLOAD_OFFSET, arg0);
+        buffer.putLong(record + PAYLOAD_OFFSET + 8, arg1);
+        buffer.putLong(record + PAYLOAD_OFFSET + 16, arg2);
+        for (int i = MAX_ARGS; i < payloadLongs; i++)
+        {
+            buffer.putLong(record + PAYLOAD_OFFSET + (i << 3), 0L);
+        }
+        if (checksums)
+        {
+            long h = EventChecksum.headerHash(stamp, timestamp, PID, thread.threadId, verbId, flags, formatId, stackId);
+            h = EventChecksum.mix(h, arg0);
+            h = EventChecksum.mix(h, arg1);
+            h = EventChecksum.mix(h, arg2);
+            for (int i = MAX_ARGS; i < payloadLongs; i++)
+            {
+                h = EventChecksum.mix(h, 0L);
+            }
+            buffer.putInt(record + CHECKSUM_OFFSET, EventChecksum.fold(h));
+        }
+        buffer.putLongRelease(record + STAMP_OFFSET, stamp);
+    }
+
+    private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
+    {
+        final int verbId = verb == null ? 0 : file.verbId(verb);
+        final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
+        final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
+        final WriterThread thread = file.threads().current();
+        final long[] payload = thread.scratch;
+        final boolean truncated = Utf8Packer.pack(text == null ? "null" : text, payload, payloadLongs);
+        final int slotOffset = claimSlot(handle);
+        if (slotOffset < 0)
+        {
+            return;
+        }
+        final long pushNumber = handle & PUSH_NUMBER_MASK;
+        final int position = claimPosition(slotOffset, generationOf(pushNumber, window));
+        if (position < 0)
+        {
+            return;
+        }
+        final int record = slotOffset + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH + recordIndex(position, pinnedFirst, eventsPerObject) * entrySize;
+        final long stamp = stamp(generationOf(pushNumber, window), position);
+        final int flags = baseFlags | FLAG_TEXT | (truncated ? FLAG_TEXT_TRUNCATED : 0);
+
+        buffer.putLong(record + STAMP_OFFSET, 0L);
+        VarHandle.storeStoreFence();
+        final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
+        writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
+        long h = checksums ?
+            EventChecksum.headerHash(stamp, timestamp, PID, thread.threadId, verbId, flags, formatId, stackId) : 0;
+        for (int i = 0; i < payloadLongs; i++)
+        {
+            buffer.putLong(record + PAYLOAD_OFFSET + (i << 3), payload[i]);
+            h = EventChecksum.mix(h, payload[i]);
+        }
+        if (checksums)
+        {
+            buffer.putInt(record + CHECKSUM_OFFSET, EventChecksum.fold(h));
+        }
+        buffer.putLongRelease(record + STAMP_OFFSET, stamp);
+    }
+
+    private void writeHeader(
+        final int record,
+        final long timestamp,
+        final int threadId,
+        final int verbId,
+        final int flags,
+        final int formatId,
+        final int stackId)
+    {
+        buffer.putLong(record + TIMESTAMP_OFFSET, timestamp);
+        buffer.putInt(record + PID_OFFSET, PID);
+        buffer.putInt(record + THREAD_ID_OFFSET, threadId);
+        buffer.putShort(record + VERB_ID_OFFSET, (short)verbId);
+        buffer.putShort(record + FLAGS_OFFSET, (short)flags);
+        buffer.putInt(record + FORMAT_ID_OFFSET, formatId);
+        buffer.putInt(record + STACK_ID_OFFSET, stackId);
+        buffer.putInt(record + CHECKSUM_OFFSET, 0);
+    }
+
+    /** The slot's offset, or -1 for a handle that is not of this list (a user error, not counted). */
+    private int claimSlot(final long handle)
+    {
+        if ((handle & ~PUSH_NUMBER_MASK) != handleTag)
+        {
+            return -1;
+        }
+        return regionOffset + (int)((handle & PUSH_NUMBER_MASK) % window) * slotLength;
+    }
+
+    /**
+     * Claims the next event position of generation {@code generation} in the slot: a CAS on the state
+     * word that can only succeed while the slot still holds that generation. -1 if it does not (the
+     * handle is stale: the event is counted, never written) or the count is saturated.
+     */
+    private int claimPosition(final int slotOffset, final int generation)
+    {
+        final int stateOffset = slotOffset + STATE_OFFSET;
+        while (true)
+        {
+            final long state = buffer.getLongVolatile(stateOffset);
+            if (generation(state) != generation)
+            {
+                buffer.getAndAddLong(staleDroppedOffset, 1);
+                buffer.getAndAddLong(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 1);
+                return -1;
+            }
+            final int count = count(state);
+            if (count >= MAX_COUNT)
+            {
+                buffer.getAndAddLong(refusedOffset, 1);
+                return -1;
+            }
+            if (buffer.compareAndSetLong(stateOffset, state, state + 1))
+            {
+                return count;
+            }
+        }
+    }
+
+    private int captureStack()
+    {
+        final String stack = StackCapture.capture();
+        return file.internUncached(stack);
+    }
+
+    @Override
+    public String toString()
+    {
+        return file == null ? "HistoryList[disabled]" : "HistoryList['" + name + "' in " + file.path() + "]";
+    }
+}

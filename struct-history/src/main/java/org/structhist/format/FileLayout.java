@@ -1,0 +1,258 @@
+package org.structhist.format;
+
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.structhist.FileOptions;
+import org.structhist.HistoryFormatException;
+
+import static org.structhist.format.FileHeaderDescriptor.*;
+
+/**
+ * Where each region of a history file lies: planned from {@link FileOptions} by the creator, written
+ * into the header, and read back and bounds-checked by everyone else. After {@link #read} succeeds,
+ * every region lies inside the file, so later reads only have to check indexes against these counts.
+ */
+public final class FileLayout
+{
+    private static final int PAGE = 4096;
+
+    public final long fileLength;
+    public final int listDirectoryOffset;
+    public final int maxLists;
+    public final int writerRegistryOffset;
+    public final int maxWriters;
+    public final int threadTableOffset;
+    public final int maxThreads;
+    public final int verbTableOffset;
+    public final int maxVerbs;
+    public final int stringIndexOffset;
+    public final int stringIndexCapacity;
+    public final int stringDataOffset;
+    public final int stringDataLength;
+    public final int dataRegionOffset;
+    public final int dataRegionLength;
+
+    private FileLayout(
+        final long fileLength,
+        final int listDirectoryOffset, final int maxLists,
+        final int writerRegistryOffset, final int maxWriters,
+        final int threadTableOffset, final int maxThreads,
+        final int verbTableOffset, final int maxVerbs,
+        final int stringIndexOffset, final int stringIndexCapacity,
+        final int stringDataOffset, final int stringDataLength,
+        final int dataRegionOffset, final int dataRegionLength)
+    {
+        this.fileLength = fileLength;
+        this.listDirectoryOffset = listDirectoryOffset;
+        this.maxLists = maxLists;
+        this.writerRegistryOffset = writerRegistryOffset;
+        this.maxWriters = maxWriters;
+        this.threadTableOffset = threadTableOffset;
+        this.maxThreads = maxThreads;
+        this.verbTableOffset = verbTableOffset;
+        this.maxVerbs = maxVerbs;
+        this.stringIndexOffset = stringIndexOffset;
+        this.stringIndexCapacity = stringIndexCapacity;
+        this.stringDataOffset = stringDataOffset;
+        this.stringDataLength = stringDataLength;
+        this.dataRegionOffset = dataRegionOffset;
+        this.dataRegionLength = dataRegionLength;
+    }
+
+    /** The layout a new file with these options gets, or an IllegalArgumentException if it cannot fit. */
+    public static FileLayout plan(final FileOptions options)
+    {
+        long offset = HEADER_LENGTH;
+        final long listDirectory = offset;
+        offset += (long)options.maxLists() * ListDescriptor.ENTRY_LENGTH;
+        final long writerRegistry = offset;
+        offset += (long)options.maxWriters() * WriterRegistryDescriptor.ENTRY_LENGTH;
+        final long threadTable = offset;
+        offset += (long)options.maxThreads() * ThreadTableDescriptor.ENTRY_LENGTH;
+        final long verbTable = offset;
+        offset += (long)options.maxVerbs() * VerbTableDescriptor.ENTRY_LENGTH;
+        final long stringIndex = offset;
+        offset += (long)options.stringIndexCapacity() * StringTableDescriptor.INDEX_SLOT_LENGTH;
+        final long stringData = align(offset, StringTableDescriptor.ALIGNMENT);
+        offset = stringData + options.stringDataBytes();
+        final long dataRegion = align(offset, PAGE);
+        final long size = options.sizeBytes() & ~(long)(PAGE - 1);
+        if (dataRegion >= size)
+        {
+            throw new IllegalArgumentException("a file of " + options.sizeBytes() + " bytes has no room left for " +
+                "lists after its tables (" + dataRegion + " bytes): make it larger or the tables smaller");
+        }
+        return new FileLayout(size,
+            (int)listDirectory, options.maxLists(),
+            (int)writerRegistry, options.maxWriters(),
+            (int)threadTable, options.maxThreads(),
+            (int)verbTable, options.maxVerbs(),
+            (int)stringIndex, options.stringIndexCapacity(),
+            (int)stringData, options.stringDataBytes(),
+            (int)dataRegion, (int)(size - dataRegion));
+    }
+
+    /** Writes every header field but Format Version, which the creator release-stores last. */
+    public void writeHeader(
+        final MutableDirectBuffer buffer, final long creatorPid, final long wallNanos, final long monotonicNanos)
+    {
+        buffer.putLong(MAGIC_OFFSET, MAGIC);
+        buffer.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        buffer.putLong(FILE_LENGTH_OFFSET, fileLength);
+        buffer.putLong(CREATOR_PID_OFFSET, creatorPid);
+        buffer.putLong(CLOCK_BASE_WALL_NANOS_OFFSET, wallNanos);
+        buffer.putLong(CLOCK_BASE_MONOTONIC_NANOS_OFFSET, monotonicNanos);
+        buffer.putInt(LIST_DIRECTORY_OFFSET_OFFSET, listDirectoryOffset);
+        buffer.putInt(MAX_LISTS_OFFSET, maxLists);
+        buffer.putInt(WRITER_REGISTRY_OFFSET_OFFSET, writerRegistryOffset);
+        buffer.putInt(MAX_WRITERS_OFFSET, maxWriters);
+        buffer.putInt(THREAD_TABLE_OFFSET_OFFSET, threadTableOffset);
+        buffer.putInt(MAX_THREADS_OFFSET, maxThreads);
+        buffer.putInt(VERB_TABLE_OFFSET_OFFSET, verbTableOffset);
+        buffer.putInt(MAX_VERBS_OFFSET, maxVerbs);
+        buffer.putInt(STRING_INDEX_OFFSET_OFFSET, stringIndexOffset);
+        buffer.putInt(STRING_INDEX_CAPACITY_OFFSET, stringIndexCapacity);
+        buffer.putInt(STRING_DATA_OFFSET_OFFSET, stringDataOffset);
+        buffer.putInt(STRING_DATA_LENGTH_OFFSET, stringDataLength);
+        buffer.putInt(DATA_REGION_OFFSET_OFFSET, dataRegionOffset);
+        buffer.putInt(DATA_REGION_LENGTH_OFFSET, dataRegionLength);
+        buffer.putInt(LIST_ENTRY_LENGTH_OFFSET, ListDescriptor.ENTRY_LENGTH);
+        buffer.putInt(SLOT_HEADER_LENGTH_OFFSET, ObjectSlotDescriptor.HEADER_LENGTH);
+        buffer.putInt(EVENT_HEADER_LENGTH_OFFSET, EventDescriptor.HEADER_LENGTH);
+        buffer.putInt(WRITER_ENTRY_LENGTH_OFFSET, WriterRegistryDescriptor.ENTRY_LENGTH);
+        buffer.putInt(THREAD_ENTRY_LENGTH_OFFSET, ThreadTableDescriptor.ENTRY_LENGTH);
+        buffer.putInt(VERB_ENTRY_LENGTH_OFFSET, VerbTableDescriptor.ENTRY_LENGTH);
+        buffer.putInt(DATA_REGION_CURSOR_OFFSET, dataRegionOffset);
+        buffer.putInt(STRING_DATA_CURSOR_OFFSET, StringTableDescriptor.FIRST_ENTRY_OFFSET);
+    }
+
+    /**
+     * Reads and checks the header of a file of {@code actualLength} bytes whose Format Version is set.
+     * Every count and offset is checked before use, in long arithmetic, so a hostile header cannot make
+     * anyone read outside the file or allocate by a count found in it.
+     */
+    public static FileLayout read(final AtomicBuffer buffer, final long actualLength, final String path)
+    {
+        if (actualLength < HEADER_LENGTH || buffer.capacity() < HEADER_LENGTH)
+        {
+            throw new HistoryFormatException(path + " is not a history file: it is only " + actualLength +
+                " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
+        }
+        if (buffer.getLong(MAGIC_OFFSET) != MAGIC)
+        {
+            throw new HistoryFormatException(path + " is not a history file (its first bytes are not the " +
+                "structhist magic)");
+        }
+        final int version = buffer.getIntVolatile(FORMAT_VERSION_OFFSET);
+        if (version == 0)
+        {
+            throw new HistoryFormatException(path + " is still being initialised by its creator (pid " +
+                buffer.getLong(CREATOR_PID_OFFSET) + ") or its creator died before finishing it");
+        }
+        if (version != FORMAT_VERSION)
+        {
+            throw new HistoryFormatException(path + " is in structhist format version " + version +
+                (version > FORMAT_VERSION ? ", newer than" : ", older than") + " version " + FORMAT_VERSION +
+                " that this version of structhist reads");
+        }
+        final long fileLength = buffer.getLong(FILE_LENGTH_OFFSET);
+        if (fileLength != actualLength)
+        {
+            throw new HistoryFormatException(path + (actualLength < fileLength ? " is truncated" : " is corrupt") +
+                ": its header says " + fileLength + " bytes but the file has " + actualLength);
+        }
+        if (fileLength > MAX_FILE_LENGTH || buffer.capacity() < fileLength)
+        {
+            throw new HistoryFormatException(path + " is corrupt: file length " + fileLength + " is out of range");
+        }
+        requireEqual(buffer, HEADER_LENGTH_OFFSET, HEADER_LENGTH, "header length", path);
+        requireEqual(buffer, LIST_ENTRY_LENGTH_OFFSET, ListDescriptor.ENTRY_LENGTH, "list entry length", path);
+        requireEqual(buffer, SLOT_HEADER_LENGTH_OFFSET, ObjectSlotDescriptor.HEADER_LENGTH, "slot header length", path);
+        requireEqual(buffer, EVENT_HEADER_LENGTH_OFFSET, EventDescriptor.HEADER_LENGTH, "event header length", path);
+        requireEqual(buffer, WRITER_ENTRY_LENGTH_OFFSET, WriterRegistryDescriptor.ENTRY_LENGTH, "writer entry length", path);
+        requireEqual(buffer, THREAD_ENTRY_LENGTH_OFFSET, ThreadTableDescriptor.ENTRY_LENGTH, "thread entry length", path);
+        requireEqual(buffer, VERB_ENTRY_LENGTH_OFFSET, VerbTableDescriptor.ENTRY_LENGTH, "verb entry length", path);
+
+        final int maxLists = buffer.getInt(MAX_LISTS_OFFSET);
+        final int maxWriters = buffer.getInt(MAX_WRITERS_OFFSET);
+        final int maxThreads = buffer.getInt(MAX_THREADS_OFFSET);
+        final int maxVerbs = buffer.getInt(MAX_VERBS_OFFSET);
+        final int indexCapacity = buffer.getInt(STRING_INDEX_CAPACITY_OFFSET);
+        final int stringDataLength = buffer.getInt(STRING_DATA_LENGTH_OFFSET);
+        final int dataRegionLength = buffer.getInt(DATA_REGION_LENGTH_OFFSET);
+        requireRange(maxLists, 1, ListDescriptor.MAX_LISTS, "list count", path);
+        requireRange(maxVerbs, 1, VerbTableDescriptor.MAX_VERBS, "verb count", path);
+        requireRange(maxWriters, 1, Integer.MAX_VALUE, "writer count", path);
+        requireRange(maxThreads, 1, Integer.MAX_VALUE, "thread count", path);
+        requireRange(stringDataLength, StringTableDescriptor.FIRST_ENTRY_OFFSET, Integer.MAX_VALUE, "string data length", path);
+        requireRange(dataRegionLength, 0, Integer.MAX_VALUE, "data region length", path);
+        if (indexCapacity < 1 || Integer.bitCount(indexCapacity) != 1)
+        {
+            throw new HistoryFormatException(path + " is corrupt: string index capacity " + indexCapacity +
+                " is not a power of two");
+        }
+
+        final int listDirectory = requireRegion(buffer, LIST_DIRECTORY_OFFSET_OFFSET, maxLists,
+            ListDescriptor.ENTRY_LENGTH, fileLength, "list directory", path);
+        final int writerRegistry = requireRegion(buffer, WRITER_REGISTRY_OFFSET_OFFSET, maxWriters,
+            WriterRegistryDescriptor.ENTRY_LENGTH, fileLength, "writer registry", path);
+        final int threadTable = requireRegion(buffer, THREAD_TABLE_OFFSET_OFFSET, maxThreads,
+            ThreadTableDescriptor.ENTRY_LENGTH, fileLength, "thread table", path);
+        final int verbTable = requireRegion(buffer, VERB_TABLE_OFFSET_OFFSET, maxVerbs,
+            VerbTableDescriptor.ENTRY_LENGTH, fileLength, "verb table", path);
+        final int stringIndex = requireRegion(buffer, STRING_INDEX_OFFSET_OFFSET, indexCapacity,
+            StringTableDescriptor.INDEX_SLOT_LENGTH, fileLength, "string index", path);
+        final int stringData = requireRegion(buffer, STRING_DATA_OFFSET_OFFSET, stringDataLength, 1,
+            fileLength, "string data", path);
+        final int dataRegion = requireRegion(buffer, DATA_REGION_OFFSET_OFFSET, dataRegionLength, 1,
+            fileLength, "data region", path);
+
+        return new FileLayout(fileLength, listDirectory, maxLists, writerRegistry, maxWriters, threadTable,
+            maxThreads, verbTable, maxVerbs, stringIndex, indexCapacity, stringData, stringDataLength,
+            dataRegion, dataRegionLength);
+    }
+
+    private static void requireEqual(
+        final AtomicBuffer buffer, final int offset, final int expected, final String what, final String path)
+    {
+        final int actual = buffer.getInt(offset);
+        if (actual != expected)
+        {
+            throw new HistoryFormatException(path + " has a " + what + " of " + actual + " where format version " +
+                FORMAT_VERSION + " has " + expected + ": it is corrupt or from an incompatible build");
+        }
+    }
+
+    private static void requireRange(
+        final int value, final int min, final int max, final String what, final String path)
+    {
+        if (value < min || value > max)
+        {
+            throw new HistoryFormatException(path + " is corrupt: its " + what + " " + value + " is out of range");
+        }
+    }
+
+    private static int requireRegion(
+        final AtomicBuffer buffer,
+        final int offsetField,
+        final int count,
+        final int length,
+        final long fileLength,
+        final String what,
+        final String path)
+    {
+        final int offset = buffer.getInt(offsetField);
+        final long end = (long)offset + (long)count * length;
+        if (offset < HEADER_LENGTH || end > fileLength)
+        {
+            throw new HistoryFormatException(path + " is corrupt: its " + what + " (" + count + " x " + length +
+                " bytes at " + offset + ") lies outside the " + fileLength + "-byte file");
+        }
+        return offset;
+    }
+
+    private static long align(final long value, final int alignment)
+    {
+        return (value + alignment - 1) & -(long)alignment;
+    }
+}

@@ -1,0 +1,98 @@
+package org.structhist.format;
+
+/**
+ * Layout of one object slot of a list: a {@link #HEADER_LENGTH}-byte header followed by Events Per
+ * Object event records (see {@link EventDescriptor}). A slot holds one incarnation of an object at a
+ * time; a push of the list wraps round the window and gives the slot a new generation.
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |  State (long, CAS):  Generation (32) | Unref (1) | Count (31)  |  0
+ *  |  Stale Events Dropped here (long, atomic)                      |  8
+ *  |  Header Generation (released last)  |  Creator Thread Id       | 16
+ *  |  Push Number (long)                                            | 24
+ *  |  Address (long)                                                | 32
+ *  |  Push Time, System.nanoTime of the creator (long)              | 40
+ *  |  Creator Pid                        |  reserved                | 48
+ *  |  Unref Time, System.nanoTime of the unref caller (long)        | 56
+ *  +---------------------------------------------------------------+
+ *  |  Event records: Events Per Object x Entry Size                 | 64
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * <b>State</b> is the one word writers race on. Its high 32 bits are the generation of the current
+ * occupant (0: never used). Count is how many event positions that occupant has claimed; a writer
+ * claims position {@code p} by a CAS from {@code (gen, p)} to {@code (gen, p + 1)}, and only while the
+ * generation is still the one its handle carries: a stale handle's CAS cannot succeed, so its event
+ * is counted in Stale Events Dropped instead of being written. Unref is set by {@code sh.unref()}.
+ * <p>
+ * <b>Header Generation</b>: a push CASes State to {@code (gen, 0)}, writes Push Number, Address,
+ * times and creator, then release-stores Header Generation = gen. A reader trusts the other header
+ * fields only when Header Generation equals the generation in State, read before and after them.
+ * <p>
+ * <b>Which record holds position p</b>: with {@code P} pinned first events and {@code E} events per
+ * object, positions below {@code P} are in records {@code 0..P-1} for good (birth is never
+ * overwritten); later positions share the ring of the other {@code R = E - P} records:
+ * {@code record(p) = p < P ? p : P + (p - P) % R}. With count {@code c}, the kept positions are
+ * {@code [0, min(c, P))} and {@code [max(P, c - R), c)}; {@code max(0, c - E)} were dropped between.
+ */
+public final class ObjectSlotDescriptor
+{
+    public static final int HEADER_LENGTH = 64;
+
+    public static final int STATE_OFFSET = 0;
+    public static final int STALE_EVENTS_DROPPED_OFFSET = 8;
+    public static final int HEADER_GENERATION_OFFSET = 16;
+    public static final int CREATOR_THREAD_ID_OFFSET = 20;
+    public static final int PUSH_NUMBER_OFFSET = 24;
+    public static final int ADDRESS_OFFSET = 32;
+    public static final int PUSH_TIME_OFFSET = 40;
+    public static final int CREATOR_PID_OFFSET = 48;
+    public static final int UNREF_TIME_OFFSET = 56;
+
+    public static final long UNREF_BIT = 1L << 31;
+    public static final long COUNT_MASK = UNREF_BIT - 1;
+    /** A count at this value refuses further events instead of wrapping into the Unref bit. */
+    public static final long MAX_COUNT = COUNT_MASK;
+
+    public static int generation(final long state)
+    {
+        return (int)(state >>> 32);
+    }
+
+    public static int count(final long state)
+    {
+        return (int)(state & COUNT_MASK);
+    }
+
+    public static boolean isUnref(final long state)
+    {
+        return (state & UNREF_BIT) != 0;
+    }
+
+    public static long state(final int generation, final int count)
+    {
+        return ((long)generation << 32) | (count & COUNT_MASK);
+    }
+
+    /** Generation of push number {@code pushNumber} in a list of {@code window} slots; never 0. */
+    public static int generationOf(final long pushNumber, final int window)
+    {
+        return (int)(pushNumber / window + 1);
+    }
+
+    public static int slotLength(final int eventsPerObject, final int entrySize)
+    {
+        return HEADER_LENGTH + eventsPerObject * entrySize;
+    }
+
+    public static int recordIndex(final long position, final int pinnedFirst, final int eventsPerObject)
+    {
+        return position < pinnedFirst ?
+            (int)position : pinnedFirst + (int)((position - pinnedFirst) % (eventsPerObject - pinnedFirst));
+    }
+
+    private ObjectSlotDescriptor()
+    {
+    }
+}

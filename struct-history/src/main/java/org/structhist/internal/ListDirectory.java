@@ -1,0 +1,178 @@
+package org.structhist.internal;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.structhist.StructHistoryException;
+import org.structhist.format.FileHeaderDescriptor;
+import org.structhist.format.FileLayout;
+import org.structhist.format.ListDescriptor;
+import org.structhist.format.ObjectSlotDescriptor;
+import org.structhist.format.StringTableDescriptor;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.structhist.format.ListDescriptor.*;
+
+/**
+ * Finds a list by name in the file's list directory, or creates it (see {@code ListDescriptor}).
+ * Processes creating the same name at once end up on one entry: entries are claimed in index order
+ * and a scan waits for an entry being initialised before it compares names.
+ */
+public final class ListDirectory
+{
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** A list's directory entry as found or made. */
+    public static final class Entry
+    {
+        public final int index;
+        public final int entryOffset;
+        public final int window;
+        public final int eventsPerObject;
+        public final int pinnedFirst;
+        public final int entrySize;
+        public final int flags;
+        public final int regionOffset;
+        public final boolean created;
+
+        Entry(final UnsafeBuffer buffer, final int index, final int entryOffset, final boolean created)
+        {
+            this.index = index;
+            this.entryOffset = entryOffset;
+            this.window = buffer.getInt(entryOffset + WINDOW_OFFSET);
+            this.eventsPerObject = buffer.getInt(entryOffset + EVENTS_PER_OBJECT_OFFSET);
+            this.pinnedFirst = buffer.getInt(entryOffset + PINNED_FIRST_OFFSET);
+            this.entrySize = buffer.getInt(entryOffset + ENTRY_SIZE_OFFSET);
+            this.flags = buffer.getInt(entryOffset + FLAGS_OFFSET);
+            this.regionOffset = buffer.getInt(entryOffset + REGION_OFFSET_OFFSET);
+            this.created = created;
+        }
+    }
+
+    private final UnsafeBuffer buffer;
+    private final FileLayout layout;
+    private final StringInterner strings;
+    private final String fileName;
+
+    public ListDirectory(
+        final UnsafeBuffer buffer, final FileLayout layout, final StringInterner strings, final String fileName)
+    {
+        this.buffer = buffer;
+        this.layout = layout;
+        this.strings = strings;
+        this.fileName = fileName;
+    }
+
+    /**
+     * The entry named {@code name}, created with these parameters if there is none. The caller checks
+     * that an existing entry's parameters are the ones it asked for.
+     */
+    public Entry findOrCreate(
+        final String name,
+        final int window,
+        final int eventsPerObject,
+        final int pinnedFirst,
+        final int entrySize,
+        final int flags,
+        final long wallNanos)
+    {
+        final int nameId = strings.intern(name);
+        if (nameId == StringTableDescriptor.NO_STRING)
+        {
+            throw new StructHistoryException("cannot create list '" + name + "' in " + fileName +
+                ": its string table is full");
+        }
+        final int maxLists = Math.min(layout.maxLists, ListDescriptor.MAX_LISTS);
+        for (int index = 0; index < maxLists; index++)
+        {
+            final int entry = entryOffset(layout.listDirectoryOffset, index);
+            int state = buffer.getIntVolatile(entry + STATE_OFFSET);
+            if (state == STATE_FREE && buffer.compareAndSetInt(entry + STATE_OFFSET, STATE_FREE, STATE_INITIALISING))
+            {
+                if (create(entry, nameId, name, window, eventsPerObject, pinnedFirst, entrySize, flags, wallNanos))
+                {
+                    return new Entry(buffer, index, entry, true);
+                }
+                throw new StructHistoryException("no room in " + fileName + " for list '" + name + "': it needs " +
+                    (long)window * ObjectSlotDescriptor.slotLength(eventsPerObject, entrySize) + " bytes and " +
+                    freeBytes() + " are free; create the file larger (FileOptions.sizeBytes or -D" +
+                    org.structhist.FileOptions.SIZE_PROPERTY + ") or the list smaller");
+            }
+            state = awaitReady(entry, name);
+            if (state == STATE_READY && buffer.getInt(entry + NAME_ID_OFFSET) == nameId)
+            {
+                return new Entry(buffer, index, entry, false);
+            }
+            if (state == STATE_FREE)
+            {
+                index--; // its creator gave up on it: try to claim it again
+            }
+        }
+        throw new StructHistoryException("cannot create list '" + name + "' in " + fileName + ": all " +
+            maxLists + " lists are in use");
+    }
+
+    private boolean create(
+        final int entry,
+        final int nameId,
+        final String name,
+        final int window,
+        final int eventsPerObject,
+        final int pinnedFirst,
+        final int entrySize,
+        final int flags,
+        final long wallNanos)
+    {
+        final int slotLength = ObjectSlotDescriptor.slotLength(eventsPerObject, entrySize);
+        final long regionLength = (long)window * slotLength;
+        final long dataEnd = (long)layout.dataRegionOffset + layout.dataRegionLength;
+        int regionOffset;
+        do
+        {
+            regionOffset = buffer.getIntVolatile(FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET);
+            if (regionOffset + regionLength > dataEnd)
+            {
+                buffer.putIntRelease(entry + STATE_OFFSET, STATE_FREE);
+                return false;
+            }
+        }
+        while (!buffer.compareAndSetInt(
+            FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET, regionOffset, (int)(regionOffset + regionLength)));
+
+        buffer.putInt(entry + NAME_ID_OFFSET, nameId);
+        buffer.putInt(entry + WINDOW_OFFSET, window);
+        buffer.putInt(entry + EVENTS_PER_OBJECT_OFFSET, eventsPerObject);
+        buffer.putInt(entry + PINNED_FIRST_OFFSET, pinnedFirst);
+        buffer.putInt(entry + ENTRY_SIZE_OFFSET, entrySize);
+        buffer.putInt(entry + FLAGS_OFFSET, flags);
+        buffer.putInt(entry + SLOT_LENGTH_OFFSET, slotLength);
+        buffer.putInt(entry + REGION_OFFSET_OFFSET, regionOffset);
+        buffer.putInt(entry + REGION_LENGTH_OFFSET, (int)regionLength);
+        buffer.putLong(entry + CREATOR_PID_OFFSET, ProcessIdentity.PID);
+        buffer.putLong(entry + CREATED_WALL_NANOS_OFFSET, wallNanos);
+        buffer.putIntRelease(entry + STATE_OFFSET, STATE_READY);
+        return true;
+    }
+
+    private int awaitReady(final int entry, final String name)
+    {
+        final long deadline = System.nanoTime() + WAIT_NANOS;
+        int state;
+        while ((state = buffer.getIntVolatile(entry + STATE_OFFSET)) == STATE_INITIALISING)
+        {
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw new StructHistoryException("cannot look up list '" + name + "' in " + fileName +
+                    ": another process began creating a list there 10 s ago and never finished (it may have died)");
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        return state;
+    }
+
+    private long freeBytes()
+    {
+        return (long)layout.dataRegionOffset + layout.dataRegionLength -
+            buffer.getIntVolatile(FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET);
+    }
+}

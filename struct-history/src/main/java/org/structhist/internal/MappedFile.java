@@ -1,0 +1,205 @@
+package org.structhist.internal;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.structhist.FileOptions;
+import org.structhist.HistoryFormatException;
+import org.structhist.StructHistoryException;
+import org.structhist.format.FileHeaderDescriptor;
+import org.structhist.format.FileLayout;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Creates a history file or attaches to one that another process created, and maps it.
+ * <p>
+ * Creation is atomic: {@code CREATE_NEW} lets exactly one process win, with owner-only permissions
+ * from the first instant. The winner writes every byte of the file (zeros) before mapping it, so the
+ * filesystem allocates all of it now: on a full tmpfs the write fails here with ENOSPC, instead of a
+ * page fault raising SIGBUS deep inside a {@code log} call later. It then writes the header and
+ * release-stores the format version last. Losers wait for that version, reading the header with
+ * plain {@code read} calls, never by mapping a file that may still be shorter than its mapping.
+ */
+public final class MappedFile
+{
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    public final Path path;
+    public final UnsafeBuffer buffer;
+    public final FileLayout layout;
+    public final boolean created;
+    /** Kept reachable for as long as this object is: the mapping lives until the buffer is collected. */
+    private final MappedByteBuffer mapping;
+
+    private MappedFile(
+        final Path path, final MappedByteBuffer mapping, final FileLayout layout, final boolean created)
+    {
+        this.path = path;
+        this.mapping = mapping;
+        this.buffer = new UnsafeBuffer(mapping);
+        this.layout = layout;
+        this.created = created;
+    }
+
+    public MappedByteBuffer mapping()
+    {
+        return mapping;
+    }
+
+    public static MappedFile createOrAttach(final Path path, final FileOptions options)
+    {
+        final FileLayout planned = FileLayout.plan(options);
+        final Path parent = path.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent))
+        {
+            throw new StructHistoryException("cannot create history file " + path + ": directory " + parent +
+                " does not exist");
+        }
+        try
+        {
+            createOwnerOnly(path);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            return attach(path, options.attachTimeoutMillis());
+        }
+        catch (final IOException ex)
+        {
+            throw new StructHistoryException("cannot create history file " + path + ": " + describe(ex), ex);
+        }
+        return initialise(path, planned);
+    }
+
+    private static void createOwnerOnly(final Path path) throws IOException
+    {
+        try
+        {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            Files.createFile(path);
+        }
+    }
+
+    private static MappedFile initialise(final Path path, final FileLayout layout)
+    {
+        final MappedByteBuffer mapping;
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            IoUtil.fill(channel, 0, layout.fileLength, (byte)0);
+            channel.force(false);
+            mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            deleteQuietly(path);
+            throw new StructHistoryException("cannot allocate " + layout.fileLength + " bytes for history file " +
+                path + " (" + describe(ex) + "): free space there, or make the file smaller with " +
+                "-D" + FileOptions.SIZE_PROPERTY, ex);
+        }
+        final MappedFile file = new MappedFile(path, mapping, layout, true);
+        final long wallNanos = wallNanos();
+        final long monotonicNanos = System.nanoTime();
+        layout.writeHeader(file.buffer, ProcessIdentity.PID, wallNanos, monotonicNanos);
+        file.buffer.putIntRelease(FileHeaderDescriptor.FORMAT_VERSION_OFFSET, FileHeaderDescriptor.FORMAT_VERSION);
+        return file;
+    }
+
+    private static MappedFile attach(final Path path, final long timeoutMillis)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        {
+            final ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            while (true)
+            {
+                header.clear();
+                final long size = channel.size();
+                final int read = size >= FileHeaderDescriptor.HEADER_LENGTH ? channel.read(header, 0) : 0;
+                if (read == FileHeaderDescriptor.HEADER_LENGTH)
+                {
+                    final int version = header.getInt(FileHeaderDescriptor.FORMAT_VERSION_OFFSET);
+                    final long length = header.getLong(FileHeaderDescriptor.FILE_LENGTH_OFFSET);
+                    if (version != 0 && length == size)
+                    {
+                        break;
+                    }
+                    if (version != 0)
+                    {
+                        throw new HistoryFormatException(path + " is corrupt: its header says " + length +
+                            " bytes but the file has " + size);
+                    }
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    final long creator = read == FileHeaderDescriptor.HEADER_LENGTH ?
+                        header.getLong(FileHeaderDescriptor.CREATOR_PID_OFFSET) : 0;
+                    throw new HistoryFormatException(path + " is still not initialised after " + timeoutMillis +
+                        " ms" + (creator != 0 && !ProcessIdentity.isAlive(creator, 0) ?
+                        ": its creator, pid " + creator + ", died while creating it" : ": its creator may have died") +
+                        "; delete the file to start afresh");
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+            final long size = channel.size();
+            if (size > FileHeaderDescriptor.MAX_FILE_LENGTH)
+            {
+                throw new HistoryFormatException(path + " is corrupt: " + size + " bytes is more than a history file holds");
+            }
+            final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            final UnsafeBuffer buffer = new UnsafeBuffer(mapping);
+            final FileLayout layout = FileLayout.read(buffer, size, path.toString());
+            return new MappedFile(path, mapping, layout, false);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new StructHistoryException("history file " + path + " disappeared while attaching to it", ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new StructHistoryException("cannot open history file " + path + ": " + describe(ex), ex);
+        }
+    }
+
+    /** Wall-clock time in epoch nanoseconds, as precise as the JVM's clock gives it. */
+    public static long wallNanos()
+    {
+        final java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static String describe(final Throwable ex)
+    {
+        final String message = ex.getMessage();
+        if (ex instanceof java.nio.file.AccessDeniedException)
+        {
+            return "permission denied";
+        }
+        return message == null ? ex.getClass().getSimpleName() : message;
+    }
+
+    private static void deleteQuietly(final Path path)
+    {
+        try
+        {
+            Files.deleteIfExists(path);
+        }
+        catch (final IOException ignore)
+        {
+            // The creation already failed; the caller reports that, not this.
+        }
+    }
+}

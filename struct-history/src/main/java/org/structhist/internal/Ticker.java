@@ -1,0 +1,73 @@
+package org.structhist.internal;
+
+import org.agrona.concurrent.CachedNanoClock;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The one daemon thread structhist starts per open file: it refreshes the coarse clock every
+ * resolution period (only once a list with a coarse clock exists; until then it wakes once a second)
+ * and writes this process's heartbeat into the writer registry once a second.
+ */
+public final class Ticker implements Runnable
+{
+    private static final long HEARTBEAT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final CachedNanoClock coarseClock = new CachedNanoClock();
+    private final WriterRegistry registry;
+    private final long resolutionNanos;
+    private final Thread thread;
+    private volatile boolean coarseClockInUse;
+    private volatile boolean running = true;
+
+    public Ticker(final WriterRegistry registry, final long resolutionNanos, final String fileName)
+    {
+        this.registry = registry;
+        this.resolutionNanos = resolutionNanos;
+        this.coarseClock.update(System.nanoTime());
+        this.thread = new Thread(this, "structhist-ticker " + fileName);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /** The cached time: at most one resolution period behind {@code System.nanoTime()}. */
+    public long coarseNanoTime()
+    {
+        return coarseClock.nanoTime();
+    }
+
+    /** Starts ticking at the coarse resolution; the clock is brought up to date before it returns. */
+    public void useCoarseClock()
+    {
+        coarseClock.update(System.nanoTime());
+        if (!coarseClockInUse)
+        {
+            coarseClockInUse = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    public void close()
+    {
+        running = false;
+        LockSupport.unpark(thread);
+    }
+
+    @Override
+    public void run()
+    {
+        long lastHeartbeat = System.nanoTime();
+        while (running)
+        {
+            final long now = System.nanoTime();
+            coarseClock.update(now);
+            if (now - lastHeartbeat >= HEARTBEAT_PERIOD_NANOS)
+            {
+                registry.heartbeat(System.currentTimeMillis());
+                lastHeartbeat = now;
+            }
+            LockSupport.parkNanos(coarseClockInUse ? resolutionNanos : HEARTBEAT_PERIOD_NANOS);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package org.structhist.internal;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.structhist.format.FileHeaderDescriptor;
+import org.structhist.format.FileLayout;
+
+import static org.structhist.format.WriterRegistryDescriptor.*;
+
+/**
+ * This process's entry in the file's writer registry (see {@code WriterRegistryDescriptor}): claimed
+ * on open, its heartbeat refreshed by the {@link Ticker}, marked detached on close.
+ */
+public final class WriterRegistry
+{
+    public static final int NOT_REGISTERED = -1;
+
+    private final UnsafeBuffer buffer;
+    private final int entryOffset;
+
+    private WriterRegistry(final UnsafeBuffer buffer, final int entryOffset)
+    {
+        this.buffer = buffer;
+        this.entryOffset = entryOffset;
+    }
+
+    /**
+     * Claims this process's own entry from an earlier open, or a free entry, or else the entry of a dead process, and fills it. Past Max Writers with
+     * every writer alive, the process still writes events but goes unlisted (counted in the header).
+     */
+    public static WriterRegistry register(
+        final UnsafeBuffer buffer,
+        final FileLayout layout,
+        final long wallNanos,
+        final long monotonicNanos,
+        final long coarseResolutionNanos)
+    {
+        final long pid = ProcessIdentity.PID;
+        int claimed = NOT_REGISTERED;
+        for (int i = 0; i < layout.maxWriters && claimed == NOT_REGISTERED; i++)
+        {
+            final int offset = entryOffset(layout.writerRegistryOffset, i);
+            final long existing = buffer.getLongVolatile(offset + PID_OFFSET);
+            if (existing == pid || (existing == 0 && buffer.compareAndSetLong(offset + PID_OFFSET, 0, pid)))
+            {
+                claimed = offset;
+            }
+        }
+        for (int i = 0; i < layout.maxWriters && claimed == NOT_REGISTERED; i++)
+        {
+            final int offset = entryOffset(layout.writerRegistryOffset, i);
+            final long otherPid = buffer.getLongVolatile(offset + PID_OFFSET);
+            final long otherStart = buffer.getLong(offset + PROCESS_START_MILLIS_OFFSET);
+            if (otherPid != pid && !ProcessIdentity.isAlive(otherPid, otherStart) &&
+                buffer.compareAndSetLong(offset + PID_OFFSET, otherPid, pid))
+            {
+                claimed = offset;
+            }
+        }
+        if (claimed == NOT_REGISTERED)
+        {
+            buffer.getAndAddInt(FileHeaderDescriptor.WRITERS_NOT_REGISTERED_OFFSET, 1);
+            return new WriterRegistry(buffer, NOT_REGISTERED);
+        }
+        buffer.putIntRelease(claimed + STATE_OFFSET, STATE_CLAIMING);
+        buffer.putLong(claimed + PROCESS_START_MILLIS_OFFSET, ProcessIdentity.START_MILLIS);
+        buffer.putLong(claimed + CLOCK_BASE_WALL_NANOS_OFFSET, wallNanos);
+        buffer.putLong(claimed + CLOCK_BASE_MONOTONIC_NANOS_OFFSET, monotonicNanos);
+        buffer.putLong(claimed + COARSE_CLOCK_RESOLUTION_NANOS_OFFSET, coarseResolutionNanos);
+        buffer.putLong(claimed + HEARTBEAT_MILLIS_OFFSET, System.currentTimeMillis());
+        buffer.putIntRelease(claimed + STATE_OFFSET, STATE_ATTACHED);
+        return new WriterRegistry(buffer, claimed);
+    }
+
+    public boolean isRegistered()
+    {
+        return entryOffset != NOT_REGISTERED;
+    }
+
+    public void heartbeat(final long epochMillis)
+    {
+        if (entryOffset != NOT_REGISTERED)
+        {
+            buffer.putLongRelease(entryOffset + HEARTBEAT_MILLIS_OFFSET, epochMillis);
+        }
+    }
+
+    public void detach()
+    {
+        if (entryOffset != NOT_REGISTERED)
+        {
+            heartbeat(System.currentTimeMillis());
+            buffer.putIntRelease(entryOffset + STATE_OFFSET, STATE_DETACHED);
+        }
+    }
+}

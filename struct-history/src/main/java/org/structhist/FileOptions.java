@@ -18,6 +18,8 @@ public final class FileOptions
     public static final String SIZE_PROPERTY = "structhist.file.size";
 
     private static final long DEFAULT_SIZE = 128L * 1024 * 1024;
+    /** String data sized from the file: an eighth of it, from 64 KiB up to 1 MiB. */
+    private static final int AUTO = 0;
 
     private final long sizeBytes;
     private final int maxLists;
@@ -51,12 +53,15 @@ public final class FileOptions
         this.attachTimeoutMillis = attachTimeoutMillis;
     }
 
-    /** 128 MiB (or {@code -Dstructhist.file.size}), 64 lists, 256 writers, 4096 threads, 1 MiB of strings. */
+    /**
+     * 128 MiB (or {@code -Dstructhist.file.size}), 64 lists, 256 writers, 4096 threads, 1024 verbs,
+     * and an eighth of the file (64 KiB to 1 MiB) for strings.
+     */
     public static FileOptions defaults()
     {
         final String size = System.getProperty(SIZE_PROPERTY);
         return new FileOptions(size == null ? DEFAULT_SIZE : parseSize(size, SIZE_PROPERTY),
-            64, 256, 4096, 1024, 16384, 1024 * 1024, 1_000_000L, 10_000L);
+            64, 256, 4096, 1024, 16384, AUTO, 1_000_000L, 10_000L);
     }
 
     /** Total file size, fully allocated at creation. */
@@ -170,9 +175,14 @@ public final class FileOptions
         return stringIndexCapacity;
     }
 
+    /** Bytes for interned strings: as set, or an eighth of the file from 64 KiB up to 1 MiB. */
     public int stringDataBytes()
     {
-        return stringDataBytes;
+        if (stringDataBytes != AUTO)
+        {
+            return stringDataBytes;
+        }
+        return (int)Math.max(64 * 1024, Math.min(1024 * 1024, (sizeBytes / 8) & ~7L));
     }
 
     public long coarseClockResolutionNanos()

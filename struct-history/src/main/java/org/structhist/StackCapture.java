@@ -4,7 +4,7 @@ import java.util.stream.Collectors;
 
 /**
  * The caller's stack as text, for lists created with {@link ListOptions#stacks(boolean)}: one frame a
- * line, structhist's own frames left out. Allocates; that is why stacks are off by default.
+ * line, from the caller of {@code log} outwards. Allocates; that is why stacks are off by default.
  */
 final class StackCapture
 {
@@ -15,10 +15,17 @@ final class StackCapture
     {
     }
 
+    /** The frames of the logging call itself; whoever called it, even in org.structhist, is kept. */
+    private static boolean isOwnFrame(final String className)
+    {
+        return className.equals(StackCapture.class.getName()) || className.equals(HistoryList.class.getName()) ||
+            className.equals(History.class.getName());
+    }
+
     static String capture()
     {
         return WALKER.walk(frames -> frames
-            .filter(f -> !f.getClassName().startsWith("org.structhist.") || f.getClassName().startsWith("org.structhist.demo"))
+            .dropWhile(f -> isOwnFrame(f.getClassName()))
             .limit(MAX_FRAMES)
             .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
             .collect(Collectors.joining("\n")));

@@ -131,6 +131,13 @@ public final class MappedFile
                 final int read = size >= FileHeaderDescriptor.HEADER_LENGTH ? channel.read(header, 0) : 0;
                 if (read == FileHeaderDescriptor.HEADER_LENGTH)
                 {
+                    final long magic = header.getLong(FileHeaderDescriptor.MAGIC_OFFSET);
+                    if (magic != 0 && magic != FileHeaderDescriptor.MAGIC)
+                    {
+                        // Zero: the creator is still writing zeros ahead of the header. Anything else is foreign.
+                        throw new HistoryFormatException(path + " is not a history file (its first bytes are " +
+                            "not the structhist magic); choose another path or delete it");
+                    }
                     final int version = header.getInt(FileHeaderDescriptor.FORMAT_VERSION_OFFSET);
                     final long length = header.getLong(FileHeaderDescriptor.FILE_LENGTH_OFFSET);
                     if (version != 0 && length == size)

@@ -13,5 +13,7 @@ public enum EventStatus
     /** It changed under the reader on every attempt: a writer is overwriting it right now. */
     TORN,
     /** The stamp is right but the checksum is not: a stray write, or two writers' fields mixed. */
-    CHECKSUM_MISMATCH
+    CHECKSUM_MISMATCH,
+    /** The stamp is one no writer could have left in that record: a stray write into the file. */
+    CORRUPT
 }

@@ -484,7 +484,11 @@ public final class HistoryReader implements AutoCloseable
         final int firstEnd = Math.min(count, pinned);
         for (int p = 0; p < firstEnd; p++)
         {
-            visitor.accept(readEvent(list, slotOffset, incarnation.generation(), p));
+            final Event event = readEvent(list, slotOffset, incarnation.generation(), p);
+            if (event != null)
+            {
+                visitor.accept(event);
+            }
         }
         for (int p = Math.max(pinned, count - ring); p < count; p++)
         {
@@ -525,7 +529,11 @@ public final class HistoryReader implements AutoCloseable
             {
                 if ((int)(stampBefore >>> 32) == generation && (stampBefore & 0xFFFF_FFFFL) > position)
                 {
-                    return null; // the ring lapped this position while we read: it is dropped, not lost
+                    if (isLappedBy(list, slotOffset, generation, position, stampBefore & 0xFFFF_FFFFL))
+                    {
+                        return null; // the ring lapped this position while we read: dropped, not lost
+                    }
+                    return invalid(position, EventStatus.CORRUPT, timestamp, pid, threadId);
                 }
                 return invalid(position, EventStatus.IN_FLIGHT, timestamp, pid, threadId);
             }
@@ -533,8 +541,14 @@ public final class HistoryReader implements AutoCloseable
             {
                 continue;
             }
-            if ((flags & EventDescriptor.FLAG_CHECKSUM) != 0)
+            // The list, not the record, says whether records carry checksums: a flag inside the
+            // record could be the very bit a stray write flipped.
+            if (list.checksums())
             {
+                if ((flags & EventDescriptor.FLAG_CHECKSUM) == 0)
+                {
+                    return invalid(position, EventStatus.CHECKSUM_MISMATCH, timestamp, pid, threadId);
+                }
                 long h = EventChecksum.headerHash(expected, timestamp, pid, threadId, verbId, flags, formatId, stackId);
                 for (final long v : payload)
                 {
@@ -548,6 +562,19 @@ public final class HistoryReader implements AutoCloseable
             return decode(position, timestamp, pid, threadId, verbId, flags, formatId, stackId, payload);
         }
         return invalid(position, EventStatus.TORN, 0, 0, 0);
+    }
+
+    /**
+     * Whether a record expected to hold {@code position} can legitimately hold {@code stampedPosition}
+     * instead: both share a ring record and the object has claimed that many events by now.
+     */
+    private boolean isLappedBy(
+        final ListInfo list, final int slotOffset, final int generation, final int position, final long stampedPosition)
+    {
+        final int ring = list.eventsPerObject() - list.pinnedFirst();
+        final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
+        return position >= list.pinnedFirst() && (stampedPosition - position) % ring == 0 &&
+            generation(state) == generation && stampedPosition < count(state);
     }
 
     private Event invalid(final int position, final EventStatus status, final long timestamp, final int pid,

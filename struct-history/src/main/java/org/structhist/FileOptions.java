@@ -85,14 +85,14 @@ public final class FileOptions
 
     public FileOptions maxWriters(final int writers)
     {
-        requireRange("maxWriters", writers, 1, 65536);
+        requireRange("maxWriters", writers, 1, org.structhist.format.FileLayout.MAX_WRITERS);
         return new FileOptions(sizeBytes, maxLists, writers, maxThreads, maxVerbs, stringIndexCapacity,
             stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
     }
 
     public FileOptions maxThreads(final int threads)
     {
-        requireRange("maxThreads", threads, 1, 1 << 20);
+        requireRange("maxThreads", threads, 1, org.structhist.format.FileLayout.MAX_THREADS);
         return new FileOptions(sizeBytes, maxLists, maxWriters, threads, maxVerbs, stringIndexCapacity,
             stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
     }

@@ -150,7 +150,8 @@ public final class HistoryList
         while (true)
         {
             final long state = buffer.getLongVolatile(stateOffset);
-            if (Integer.compareUnsigned(generation(state), generation) >= 0)
+            final int current = generation(state);
+            if (current != 0 && !isNewer(generation, current))
             {
                 // A later push already took the slot (the window is smaller than the pushes in flight):
                 // this incarnation is born stale, and its events will be counted as dropped.
@@ -161,15 +162,36 @@ public final class HistoryList
                 break;
             }
         }
+        final long pushTime = System.nanoTime();
+        final int threadId = (int)Thread.currentThread().getId();
         buffer.putLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 0);
         buffer.putLong(slotOffset + PUSH_NUMBER_OFFSET, pushNumber);
         buffer.putLong(slotOffset + ADDRESS_OFFSET, address);
-        buffer.putLong(slotOffset + PUSH_TIME_OFFSET, System.nanoTime());
+        buffer.putLong(slotOffset + PUSH_TIME_OFFSET, pushTime);
         buffer.putInt(slotOffset + CREATOR_PID_OFFSET, PID);
-        buffer.putInt(slotOffset + CREATOR_THREAD_ID_OFFSET, (int)Thread.currentThread().getId());
+        buffer.putInt(slotOffset + CREATOR_THREAD_ID_OFFSET, threadId);
         buffer.putLong(slotOffset + UNREF_TIME_OFFSET, 0);
-        buffer.putIntRelease(slotOffset + HEADER_GENERATION_OFFSET, generation);
+        buffer.putInt(slotOffset + HEADER_CHECKSUM_OFFSET,
+            headerChecksum(generation, pushNumber, address, pushTime, PID, threadId));
+        publishHeader(slotOffset + HEADER_GENERATION_OFFSET, generation);
         return handleTag | pushNumber;
+    }
+
+    /**
+     * Release-stores Header Generation, but never backwards: a push that stalled while a later push
+     * took the slot must not mark the later header as untrusted (the CAS is the release).
+     */
+    private void publishHeader(final int headerGenerationOffset, final int generation)
+    {
+        while (true)
+        {
+            final int published = buffer.getIntVolatile(headerGenerationOffset);
+            if ((published != 0 && !isNewer(generation, published)) ||
+                buffer.compareAndSetInt(headerGenerationOffset, published, generation))
+            {
+                return;
+            }
+        }
     }
 
     /**

@@ -291,4 +291,25 @@ class HistoryFileTest
         assertEquals(3, ListOptions.window(4).eventsPerObject(4).pinnedFirst(),
             "shrinking events per object lowers the pinned count to leave a ring");
     }
+
+    @Test
+    void refusesToWriteIntoACorruptListEntry()
+    {
+        final Path path = dir.resolve("corrupt-list.hist");
+        final HistoryFile file = open(path, FileOptions.defaults().sizeBytes(2L << 20));
+        final HistoryList list = file.list("conns", ListOptions.window(8));
+        final org.agrona.concurrent.UnsafeBuffer buffer = file.mapped().buffer;
+        final int entry = org.structhist.format.ListDescriptor.entryOffset(file.mapped().layout.listDirectoryOffset,
+            list.index());
+        buffer.putInt(entry + org.structhist.format.ListDescriptor.REGION_OFFSET_OFFSET, Integer.MAX_VALUE - 64);
+
+        // Another process attaching now must refuse the list, not scribble outside the file.
+        final MappedFile other = MappedFile.createOrAttach(path, FileOptions.defaults());
+        final org.structhist.internal.ListDirectory directory = new org.structhist.internal.ListDirectory(
+            other.buffer, other.layout, new org.structhist.internal.StringInterner(other.buffer, other.layout),
+            path.toString());
+        final StructHistoryException ex = assertThrows(StructHistoryException.class,
+            () -> directory.findOrCreate("conns", 8, 64, 8, 64, ListOptions.defaults().flags(), 0));
+        assertTrue(ex.getMessage().contains("is corrupt"), ex.getMessage());
+    }
 }

@@ -3,11 +3,13 @@ package org.structhist.format;
 /**
  * Layout of the file header: the first {@link #HEADER_LENGTH} bytes of every history file.
  * <p>
- * All multi-byte values are little-endian. Every region offset is absolute (from the start of the
+ * All multi-byte values are little-endian (written in native order; structhist refuses to run on a
+ * big-endian machine). Every region offset is absolute (from the start of the
  * file) and the whole file is at most {@link #MAX_FILE_LENGTH} bytes, so offsets fit an {@code int}.
- * The creator writes every field, then release-stores {@link #FORMAT_VERSION_OFFSET} last: a reader or
- * attaching writer that sees a version of 0 must wait, as the file is still being initialised (the
- * "version written last" protocol of Aeron's CnC file).
+ * The creator writes every field, then release-stores {@link #FORMAT_VERSION_OFFSET} last (the
+ * "version written last" protocol of Aeron's CnC file): an attaching writer that sees a version of 0
+ * waits for it, up to its attach timeout; the read-only {@code HistoryReader} refuses such a file at
+ * once as still being initialised.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

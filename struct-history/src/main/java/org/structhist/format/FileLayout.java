@@ -15,6 +15,9 @@ import static org.structhist.format.FileHeaderDescriptor.*;
 public final class FileLayout
 {
     private static final int PAGE = 4096;
+    /** Limits of FileOptions, enforced on read so a hostile header cannot make a reader build huge maps. */
+    public static final int MAX_WRITERS = 65536;
+    public static final int MAX_THREADS = 1 << 20;
 
     public final long fileLength;
     public final int listDirectoryOffset;
@@ -62,6 +65,7 @@ public final class FileLayout
     /** The layout a new file with these options gets, or an IllegalArgumentException if it cannot fit. */
     public static FileLayout plan(final FileOptions options)
     {
+        requireLittleEndian();
         long offset = HEADER_LENGTH;
         final long listDirectory = offset;
         offset += (long)options.maxLists() * ListDescriptor.ENTRY_LENGTH;
@@ -128,22 +132,26 @@ public final class FileLayout
 
     /**
      * Reads and checks the header of a file of {@code actualLength} bytes whose Format Version is set.
-     * Every count and offset is checked before use, in long arithmetic, so a hostile header cannot make
-     * anyone read outside the file or allocate by a count found in it.
+     * Every count and offset is checked before use, in long arithmetic, and every region offset for
+     * 8-byte alignment, so a hostile header cannot make anyone read outside the file, make an atomic
+     * access unaligned, or allocate by a count found in it. (Regions may overlap one another in a
+     * hostile file; that yields garbage that later checks refuse, never an out-of-file read.)
      */
     public static FileLayout read(final AtomicBuffer buffer, final long actualLength, final String path)
     {
+        requireLittleEndian();
         if (actualLength < HEADER_LENGTH || buffer.capacity() < HEADER_LENGTH)
         {
             throw new HistoryFormatException(path + " is not a history file: it is only " + actualLength +
                 " bytes, shorter than the " + HEADER_LENGTH + "-byte header");
         }
+        // Version first, with acquire: the magic is a plain field published by the version's release.
+        final int version = buffer.getIntVolatile(FORMAT_VERSION_OFFSET);
         if (buffer.getLong(MAGIC_OFFSET) != MAGIC)
         {
             throw new HistoryFormatException(path + " is not a history file (its first bytes are not the " +
                 "structhist magic)");
         }
-        final int version = buffer.getIntVolatile(FORMAT_VERSION_OFFSET);
         if (version == 0)
         {
             throw new HistoryFormatException(path + " is still being initialised by its creator (pid " +
@@ -182,8 +190,8 @@ public final class FileLayout
         final int dataRegionLength = buffer.getInt(DATA_REGION_LENGTH_OFFSET);
         requireRange(maxLists, 1, ListDescriptor.MAX_LISTS, "list count", path);
         requireRange(maxVerbs, 1, VerbTableDescriptor.MAX_VERBS, "verb count", path);
-        requireRange(maxWriters, 1, Integer.MAX_VALUE, "writer count", path);
-        requireRange(maxThreads, 1, Integer.MAX_VALUE, "thread count", path);
+        requireRange(maxWriters, 1, MAX_WRITERS, "writer count", path);
+        requireRange(maxThreads, 1, MAX_THREADS, "thread count", path);
         requireRange(stringDataLength, StringTableDescriptor.FIRST_ENTRY_OFFSET, Integer.MAX_VALUE, "string data length", path);
         requireRange(dataRegionLength, 0, Integer.MAX_VALUE, "data region length", path);
         if (indexCapacity < 1 || Integer.bitCount(indexCapacity) != 1)
@@ -243,12 +251,29 @@ public final class FileLayout
     {
         final int offset = buffer.getInt(offsetField);
         final long end = (long)offset + (long)count * length;
+        if ((offset & 7) != 0)
+        {
+            throw new HistoryFormatException(path + " is corrupt: its " + what + " offset " + offset +
+                " is not 8-byte aligned");
+        }
         if (offset < HEADER_LENGTH || end > fileLength)
         {
             throw new HistoryFormatException(path + " is corrupt: its " + what + " (" + count + " x " + length +
                 " bytes at " + offset + ") lies outside the " + fileLength + "-byte file");
         }
         return offset;
+    }
+
+    /**
+     * The file is written in native byte order through Agrona, and the format is little-endian: on a
+     * big-endian machine structhist refuses to run rather than write a file nobody else can read.
+     */
+    private static void requireLittleEndian()
+    {
+        if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN)
+        {
+            throw new HistoryFormatException("structhist files are little-endian and this machine is big-endian");
+        }
     }
 
     private static long align(final long value, final int alignment)

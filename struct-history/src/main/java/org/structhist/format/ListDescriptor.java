@@ -4,16 +4,18 @@ package org.structhist.format;
  * Layout of one entry of the list directory. The directory holds Max Lists entries of
  * {@link #ENTRY_LENGTH} bytes each, from the header's List Directory Offset.
  * <p>
- * An entry is claimed by a CAS of State from FREE to INITIALISING; the claimer fills the
- * configuration and reserves the list's region in the data region, then release-stores READY. A
- * process looking a list up by name waits on an INITIALISING entry until it is READY, so two
- * processes creating the same list at once end up sharing one entry. The counters that every push
+ * An entry is claimed by a CAS of State from FREE to {@code -pid} (initialising, by that process);
+ * the claimer fills the configuration and reserves the list's region in the data region, then release-stores READY. If the
+ * data region has no room for it, the claimer stores FREE again and fails. A
+ * process looking a list up by name waits on an initialising entry until it is READY, so two
+ * processes creating the same list at once end up sharing one entry; if the claimer's pid is dead,
+ * the waiter takes the entry over with a CAS from {@code -deadPid} to {@code -ownPid}. The counters that every push
  * touches sit on their own cache line, away from the read-mostly configuration.
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
- *  |  State (0 free, 1 initialising, 2 ready)                       |  0
+ *  |  State (0 free, 2 ready, -pid initialising by pid)             |  0
  *  |  Name (string id)                                              |  4
  *  |  Window (object slots)                                         |  8
  *  |  Events Per Object                                             | 12
@@ -43,7 +45,6 @@ public final class ListDescriptor
     public static final int ENTRY_LENGTH = 128;
 
     public static final int STATE_FREE = 0;
-    public static final int STATE_INITIALISING = 1;
     public static final int STATE_READY = 2;
 
     public static final int FLAG_COARSE_CLOCK = 1;
@@ -71,6 +72,22 @@ public final class ListDescriptor
 
     /** Keeps slot arithmetic in an int and a generation per slot from wrapping in practice. */
     public static final int MAX_WINDOW = 1 << 24;
+
+    /** The State of an entry being initialised by process {@code pid}. */
+    public static int initialisingBy(final long pid)
+    {
+        return (int)-pid;
+    }
+
+    public static boolean isInitialising(final int state)
+    {
+        return state < 0;
+    }
+
+    public static long claimerPid(final int state)
+    {
+        return -(long)state;
+    }
 
     public static int entryOffset(final int directoryOffset, final int listIndex)
     {

@@ -14,7 +14,7 @@ package org.structhist.format;
  *  |  Push Number (long)                                            | 24
  *  |  Address (long)                                                | 32
  *  |  Push Time, System.nanoTime of the creator (long)              | 40
- *  |  Creator Pid                        |  reserved                | 48
+ *  |  Creator Pid                        |  Header Checksum         | 48
  *  |  Unref Time, System.nanoTime of the unref caller (long)        | 56
  *  +---------------------------------------------------------------+
  *  |  Event records: Events Per Object x Entry Size                 | 64
@@ -26,9 +26,17 @@ package org.structhist.format;
  * generation is still the one its handle carries: a stale handle's CAS cannot succeed, so its event
  * is counted in Stale Events Dropped instead of being written. Unref is set by {@code sh.unref()}.
  * <p>
- * <b>Header Generation</b>: a push CASes State to {@code (gen, 0)}, writes Push Number, Address,
- * times and creator, then release-stores Header Generation = gen. A reader trusts the other header
- * fields only when Header Generation equals the generation in State, read before and after them.
+ * <b>Header Generation</b>: a push CASes State to {@code (gen, 0)} (only if State holds an older
+ * generation: a push whose slot a later push already took is born stale and writes nothing), resets
+ * Stale Events Dropped and Unref Time, writes Push Number, Address, Push Time, creator and Header
+ * Checksum, then release-stores Header Generation = gen. A reader trusts the header only when Header
+ * Generation equals the generation in State, read before and after the fields, and Header Checksum
+ * matches: two pushes racing for one slot (a window smaller than the pushes in flight) can leave
+ * the fields of both mixed, and the checksum is what tells.
+ * <p>
+ * <b>Generations</b> are {@code (pushNumber / window) mod (2^32 - 1) + 1}: never 0, and compared as
+ * serial numbers ({@code (int)(a - b) > 0} means a is newer), so a slot keeps working after 2^32
+ * pushes.
  * <p>
  * <b>Which record holds position p</b>: with {@code P} pinned first events and {@code E} events per
  * object, positions below {@code P} are in records {@code 0..P-1} for good (birth is never
@@ -48,6 +56,7 @@ public final class ObjectSlotDescriptor
     public static final int ADDRESS_OFFSET = 32;
     public static final int PUSH_TIME_OFFSET = 40;
     public static final int CREATOR_PID_OFFSET = 48;
+    public static final int HEADER_CHECKSUM_OFFSET = 52;
     public static final int UNREF_TIME_OFFSET = 56;
 
     public static final long UNREF_BIT = 1L << 31;
@@ -78,7 +87,33 @@ public final class ObjectSlotDescriptor
     /** Generation of push number {@code pushNumber} in a list of {@code window} slots; never 0. */
     public static int generationOf(final long pushNumber, final int window)
     {
-        return (int)(pushNumber / window + 1);
+        return (int)((pushNumber / window) % 0xFFFF_FFFFL) + 1;
+    }
+
+    /** Whether generation {@code a} is newer than {@code b} (serial-number order, wrap-safe). */
+    public static boolean isNewer(final int a, final int b)
+    {
+        return a - b > 0;
+    }
+
+    /**
+     * Header Checksum: the event checksum's mix over the header fields a push writes, so a header
+     * whose fields come from two racing pushes is not taken for either.
+     */
+    public static int headerChecksum(
+        final int generation,
+        final long pushNumber,
+        final long address,
+        final long pushTime,
+        final int creatorPid,
+        final int creatorThreadId)
+    {
+        long h = EventChecksum.mix(EventChecksum.SEED, generation & 0xFFFF_FFFFL);
+        h = EventChecksum.mix(h, pushNumber);
+        h = EventChecksum.mix(h, address);
+        h = EventChecksum.mix(h, pushTime);
+        h = EventChecksum.mix(h, (creatorPid & 0xFFFF_FFFFL) | ((long)creatorThreadId << 32));
+        return EventChecksum.fold(h);
     }
 
     public static int slotLength(final int eventsPerObject, final int entrySize)

@@ -5,13 +5,14 @@ package org.structhist.format;
  * are stored once in the file and referred to by id, so the file alone is enough to read it.
  * <p>
  * Two regions. The <b>data</b> region (header: String Data Offset, String Data Length) holds entries
- * appended at String Data Cursor, each 8-byte aligned:
+ * appended at String Data Cursor (advanced by a CAS that never passes the region's end), each 8-byte
+ * aligned:
  * <pre>
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
  *  |  Length (bytes of UTF-8)                                       |  0
- *  |  Hash (String.hashCode of the Java string)                     |  4
+ *  |  Hash: h = 31 * h + (byte &amp; 0xFF) over the UTF-8 bytes, from 0  |  4
  *  |  UTF-8 bytes ...                                   padding to 8 |  8
  *  +---------------------------------------------------------------+
  * </pre>

@@ -4,9 +4,10 @@ package org.structhist.format;
  * Layout of one writer registry entry: one per process that opened the file to write. Max Writers
  * entries of {@link #ENTRY_LENGTH} bytes each, from the header's Writer Registry Offset.
  * <p>
- * A process claims an entry with a CAS of Pid from 0 to its pid, fills the rest, then release-stores
- * State = ATTACHED. When every entry is taken, a process may take over the entry of a process that is
- * dead (CAS from that pid). Readers tell a live writer from a dead one by Pid and Process Start
+ * A process takes the entry that already holds its own pid (from an earlier open), else claims a free
+ * one with a CAS of Pid from 0 to its pid, else takes over the entry of a dead process with a CAS from
+ * that pid; it then stores State = CLAIMING, fills the rest, and release-stores State = ATTACHED. A
+ * reader must not trust Process Start or the clock base of an entry whose State is CLAIMING. Readers tell a live writer from a dead one by Pid and Process Start
  * (a reused pid has another start time) and by Heartbeat, which a daemon ticker refreshes every second.
  * Each writer's clock base turns the System.nanoTime stamps of its events into wall time.
  * <pre>

@@ -2,6 +2,7 @@ package org.structhist.internal;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.StructHistoryException;
+import org.structhist.format.EventDescriptor;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 import org.structhist.format.ListDescriptor;
@@ -21,6 +22,7 @@ import static org.structhist.format.ListDescriptor.*;
 public final class ListDirectory
 {
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int CLAIMED_BY_ME = initialisingBy(ProcessIdentity.PID);
 
     /** A list's directory entry as found or made. */
     public static final class Entry
@@ -87,7 +89,8 @@ public final class ListDirectory
         {
             final int entry = entryOffset(layout.listDirectoryOffset, index);
             int state = buffer.getIntVolatile(entry + STATE_OFFSET);
-            if (state == STATE_FREE && buffer.compareAndSetInt(entry + STATE_OFFSET, STATE_FREE, STATE_INITIALISING))
+            if ((state == STATE_FREE && buffer.compareAndSetInt(entry + STATE_OFFSET, STATE_FREE, CLAIMED_BY_ME)) ||
+                (state = awaitReady(entry, name)) == CLAIMED_BY_ME)
             {
                 if (create(entry, nameId, name, window, eventsPerObject, pinnedFirst, entrySize, flags, wallNanos))
                 {
@@ -98,10 +101,9 @@ public final class ListDirectory
                     freeBytes() + " are free; create the file larger (FileOptions.sizeBytes or -D" +
                     org.structhist.FileOptions.SIZE_PROPERTY + ") or the list smaller");
             }
-            state = awaitReady(entry, name);
             if (state == STATE_READY && buffer.getInt(entry + NAME_ID_OFFSET) == nameId)
             {
-                return new Entry(buffer, index, entry, false);
+                return requireSound(new Entry(buffer, index, entry, false), name);
             }
             if (state == STATE_FREE)
             {
@@ -110,6 +112,38 @@ public final class ListDirectory
         }
         throw new StructHistoryException("cannot create list '" + name + "' in " + fileName + ": all " +
             maxLists + " lists are in use");
+    }
+
+    /** Refuses an existing entry whose geometry would make writes land outside its region. */
+    private Entry requireSound(final Entry entry, final String name)
+    {
+        final String problem;
+        if (entry.window < 1 || entry.window > MAX_WINDOW)
+        {
+            problem = "window " + entry.window;
+        }
+        else if (entry.eventsPerObject < 2 || entry.eventsPerObject > (1 << 20) || entry.pinnedFirst < 0 ||
+            entry.pinnedFirst >= entry.eventsPerObject)
+        {
+            problem = "events per object " + entry.eventsPerObject + " with " + entry.pinnedFirst + " pinned";
+        }
+        else if (entry.entrySize < EventDescriptor.MIN_ENTRY_SIZE || entry.entrySize > EventDescriptor.MAX_ENTRY_SIZE ||
+            Integer.bitCount(entry.entrySize) != 1)
+        {
+            problem = "entry size " + entry.entrySize;
+        }
+        else if ((entry.regionOffset & 7) != 0 || entry.regionOffset < layout.dataRegionOffset || (long)entry.regionOffset +
+            (long)entry.window * ObjectSlotDescriptor.slotLength(entry.eventsPerObject, entry.entrySize) >
+            (long)layout.dataRegionOffset + layout.dataRegionLength)
+        {
+            problem = "its slots lie outside the data region";
+        }
+        else
+        {
+            return entry;
+        }
+        throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" + problem +
+            "): delete the file to start afresh");
     }
 
     private boolean create(
@@ -154,16 +188,27 @@ public final class ListDirectory
         return true;
     }
 
+    /**
+     * Waits while another process initialises the entry. If that process died mid-way (its pid is in
+     * the state), takes the entry over and returns {@link #CLAIMED_BY_ME}: a writer killed while
+     * creating a list must not block every other process for the life of the file. The dead claimer's
+     * region, if it had reserved one, stays unused.
+     */
     private int awaitReady(final int entry, final String name)
     {
         final long deadline = System.nanoTime() + WAIT_NANOS;
         int state;
-        while ((state = buffer.getIntVolatile(entry + STATE_OFFSET)) == STATE_INITIALISING)
+        while (isInitialising(state = buffer.getIntVolatile(entry + STATE_OFFSET)))
         {
+            if (!ProcessIdentity.isAlive(claimerPid(state), 0) &&
+                buffer.compareAndSetInt(entry + STATE_OFFSET, state, CLAIMED_BY_ME))
+            {
+                return CLAIMED_BY_ME;
+            }
             if (System.nanoTime() - deadline > 0)
             {
                 throw new StructHistoryException("cannot look up list '" + name + "' in " + fileName +
-                    ": another process began creating a list there 10 s ago and never finished (it may have died)");
+                    ": process " + claimerPid(state) + " began creating a list there 10 s ago and has not finished");
             }
             LockSupport.parkNanos(100_000);
         }

@@ -25,12 +25,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Creates a history file or attaches to one that another process created, and maps it.
  * <p>
- * Creation is atomic: {@code CREATE_NEW} lets exactly one process win, with owner-only permissions
- * from the first instant. The winner writes every byte of the file (zeros) before mapping it, so the
- * filesystem allocates all of it now: on a full tmpfs the write fails here with ENOSPC, instead of a
- * page fault raising SIGBUS deep inside a {@code log} call later. It then writes the header and
- * release-stores the format version last. Losers wait for that version, reading the header with
- * plain {@code read} calls, never by mapping a file that may still be shorter than its mapping.
+ * Creation: a creator makes {@code NAME.creating-PID-N} with owner-only permissions from the first
+ * instant, writes every byte of it (zeros) before mapping it, so the filesystem allocates all of it
+ * now (on a full tmpfs the write fails here with ENOSPC, instead of a page fault raising SIGBUS deep
+ * inside a {@code log} call later), writes the header and release-stores the format version last,
+ * then hard-links it to NAME. The link is atomic and fails if NAME exists: exactly one creator wins,
+ * and NAME never exists half-made, so a creator killed at any instant blocks nobody. Attachers still
+ * wait for the version (reading the header with plain {@code read} calls, never through a mapping)
+ * for files made by writers that initialise in place.
  */
 public final class MappedFile
 {
@@ -67,19 +69,72 @@ public final class MappedFile
             throw new StructHistoryException("cannot create history file " + path + ": directory " + parent +
                 " does not exist");
         }
-        try
-        {
-            createOwnerOnly(path);
-        }
-        catch (final FileAlreadyExistsException ex)
+        if (Files.exists(path))
         {
             return attach(path, options.attachTimeoutMillis());
+        }
+        removeTemporariesOfDeadCreators(path);
+        final Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_INFIX + ProcessIdentity.PID +
+            "-" + System.nanoTime());
+        try
+        {
+            createOwnerOnly(temporary);
         }
         catch (final IOException ex)
         {
             throw new StructHistoryException("cannot create history file " + path + ": " + describe(ex), ex);
         }
-        return initialise(path, planned);
+        final MappedFile made = initialise(temporary, path, planned);
+        try
+        {
+            // The file appears at its real name complete, version and all, or not at all: a creator
+            // killed while filling it leaves only a temporary that the next creator removes.
+            Files.createLink(path, temporary);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            deleteQuietly(temporary);
+            return attach(path, options.attachTimeoutMillis()); // another process won the race
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            deleteQuietly(temporary);
+            throw new StructHistoryException("cannot create history file " + path + ": " + describe(ex), ex);
+        }
+        deleteQuietly(temporary);
+        return new MappedFile(path, made.mapping, made.layout, true);
+    }
+
+    private static final String TEMPORARY_INFIX = ".creating-";
+
+    /** Removes {@code NAME.creating-PID-N} files whose creator is dead: what a kill during creation left. */
+    private static void removeTemporariesOfDeadCreators(final Path path)
+    {
+        final String prefix = path.getFileName() + TEMPORARY_INFIX;
+        try (java.util.stream.Stream<Path> siblings = Files.list(path.toAbsolutePath().getParent()))
+        {
+            siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(p ->
+            {
+                final String rest = p.getFileName().toString().substring(prefix.length());
+                final int dash = rest.indexOf('-');
+                try
+                {
+                    final long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                    if (!ProcessIdentity.isAlive(pid, 0))
+                    {
+                        deleteQuietly(p);
+                    }
+                }
+                catch (final NumberFormatException ignore)
+                {
+                    // Not one of ours.
+                }
+            });
+        }
+        catch (final IOException | RuntimeException ignore)
+        {
+            // Best effort: a leftover temporary wastes space but harms nothing.
+        }
     }
 
     private static void createOwnerOnly(final Path path) throws IOException
@@ -94,7 +149,8 @@ public final class MappedFile
         }
     }
 
-    private static MappedFile initialise(final Path path, final FileLayout layout)
+    /** Fills, maps and initialises {@code path}; errors name {@code reportedAs}, the file the user asked for. */
+    private static MappedFile initialise(final Path path, final Path reportedAs, final FileLayout layout)
     {
         final MappedByteBuffer mapping;
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
@@ -107,7 +163,7 @@ public final class MappedFile
         {
             deleteQuietly(path);
             throw new StructHistoryException("cannot allocate " + layout.fileLength + " bytes for history file " +
-                path + " (" + describe(ex) + "): free space there, or make the file smaller with " +
+                reportedAs + " (" + describe(ex) + "): free space there, or make the file smaller with " +
                 "-D" + FileOptions.SIZE_PROPERTY, ex);
         }
         final MappedFile file = new MappedFile(path, mapping, layout, true);

@@ -95,11 +95,18 @@ public final class StringInterner
     private int append(final byte[] utf8, final int hash)
     {
         final int length = entryLength(utf8.length);
-        final int relative = buffer.getAndAddInt(FileHeaderDescriptor.STRING_DATA_CURSOR_OFFSET, length);
-        if (relative < FIRST_ENTRY_OFFSET || (long)relative + length > dataLength)
+        int relative;
+        do
         {
-            return NO_STRING;
+            // A CAS bounded by the table's end, not getAndAdd: failed appends must not push the
+            // cursor on until it wraps round and hands out offsets of strings already in use.
+            relative = buffer.getIntVolatile(FileHeaderDescriptor.STRING_DATA_CURSOR_OFFSET);
+            if (relative < FIRST_ENTRY_OFFSET || (long)relative + length > dataLength)
+            {
+                return NO_STRING;
+            }
         }
+        while (!buffer.compareAndSetInt(FileHeaderDescriptor.STRING_DATA_CURSOR_OFFSET, relative, relative + length));
         final int entry = dataOffset + relative;
         buffer.putInt(entry + LENGTH_OFFSET, utf8.length);
         buffer.putInt(entry + HASH_OFFSET, hash);

@@ -36,8 +36,8 @@ public final class ThreadRegistry
     {
         final Thread thread = Thread.currentThread();
         final long threadId = thread.getId();
-        final int index = buffer.getAndAddInt(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET, 1);
-        if (index >= 0 && index < maxThreads)
+        final int index = claimIndex();
+        if (index >= 0)
         {
             final int entry = tableOffset + index * ENTRY_LENGTH;
             buffer.putLong(entry + THREAD_ID_OFFSET, threadId);
@@ -49,5 +49,22 @@ public final class ThreadRegistry
             buffer.getAndAddInt(FileHeaderDescriptor.THREADS_NOT_REGISTERED_OFFSET, 1);
         }
         return new WriterThread((int)threadId);
+    }
+
+    /** The next free entry, or -1: a CAS that stops at the table's end, so the cursor never wraps. */
+    private int claimIndex()
+    {
+        while (true)
+        {
+            final int index = buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET);
+            if (index < 0 || index >= maxThreads)
+            {
+                return -1;
+            }
+            if (buffer.compareAndSetInt(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET, index, index + 1))
+            {
+                return index;
+            }
+        }
     }
 }

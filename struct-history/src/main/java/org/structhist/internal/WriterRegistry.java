@@ -49,8 +49,10 @@ public final class WriterRegistry
         {
             final int offset = entryOffset(layout.writerRegistryOffset, i);
             final long otherPid = buffer.getLongVolatile(offset + PID_OFFSET);
-            final long otherStart = buffer.getLong(offset + PROCESS_START_MILLIS_OFFSET);
-            if (otherPid != pid && !ProcessIdentity.isAlive(otherPid, otherStart) &&
+            // Pid-only liveness: the start time beside a pid may still be the previous owner's while a
+            // takeover is under way, and taking a live process's entry would be worse than skipping a
+            // dead one whose pid was reused.
+            if (otherPid != pid && !ProcessIdentity.isAlive(otherPid, 0) &&
                 buffer.compareAndSetLong(offset + PID_OFFSET, otherPid, pid))
             {
                 claimed = offset;

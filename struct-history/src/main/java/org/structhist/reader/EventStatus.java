@@ -6,8 +6,8 @@ public enum EventStatus
     /** Committed: stamp right before and after the copy, checksum right (or not kept by the list). */
     VALID,
     /**
-     * Claimed but not committed: the writer is writing it now, or died before it finished (compare
-     * the record's pid with the writer registry to tell).
+     * Claimed but not committed: the writer is writing it now, or died before it finished. The
+     * record's pid field is a hint, not proof: it may still hold the pid of the record's previous event.
      */
     IN_FLIGHT,
     /** It changed under the reader on every attempt: a writer is overwriting it right now. */

@@ -47,6 +47,7 @@ import static org.structhist.format.ObjectSlotDescriptor.*;
 public final class HistoryReader implements AutoCloseable
 {
     private static final int TORN_RETRIES = 3;
+    private static final int MAX_CACHED_STRING_CHARS = 1024;
 
     private final String name;
     private final AtomicBuffer buffer;
@@ -214,6 +215,10 @@ public final class HistoryReader implements AutoCloseable
         {
             problem = "slot length " + slotLength + " does not match its events and entry size";
         }
+        else if ((regionOffset & 7) != 0)
+        {
+            problem = "region offset " + regionOffset + " is not 8-byte aligned";
+        }
         else if (regionOffset < layout.dataRegionOffset ||
             (long)regionOffset + (long)window * slotLength > (long)layout.dataRegionOffset + layout.dataRegionLength)
         {
@@ -321,7 +326,12 @@ public final class HistoryReader implements AutoCloseable
             return cached;
         }
         final String value = readString(id);
-        strings.put(id, value);
+        if (value.length() <= MAX_CACHED_STRING_CHARS)
+        {
+            // Long strings (stacks) are not kept: in a hostile file every event could name a distinct
+            // 16 KiB one, and the cache would grow far beyond the file.
+            strings.put(id, value);
+        }
         return value;
     }
 
@@ -440,18 +450,22 @@ public final class HistoryReader implements AutoCloseable
         final int creatorPid = buffer.getInt(slotOffset + CREATOR_PID_OFFSET);
         final int creatorThread = buffer.getInt(slotOffset + CREATOR_THREAD_ID_OFFSET);
         final long unrefTime = buffer.getLong(slotOffset + UNREF_TIME_OFFSET);
+        final int headerChecksum = buffer.getInt(slotOffset + HEADER_CHECKSUM_OFFSET);
         final long staleDropped = buffer.getLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET);
         VarHandle.loadLoadFence();
         final int headerGenerationAfter = buffer.getIntVolatile(slotOffset + HEADER_GENERATION_OFFSET);
         final long stateAfter = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
         final boolean headerValid = headerGeneration == generation && headerGenerationAfter == generation &&
             generation(stateAfter) == generation && pushNumber >= 0 && pushNumber % list.window() == slot &&
-            generationOf(pushNumber, list.window()) == generation;
-        final long expectedPushNumber = (long)(generation - 1) * list.window() + slot;
+            generationOf(pushNumber, list.window()) == generation &&
+            headerChecksum == headerChecksum(generation, pushNumber, address, pushTime, creatorPid, creatorThread);
+        final long expectedPushNumber = (Integer.toUnsignedLong(generation) - 1) * list.window() + slot;
         return new Incarnation(list, slot, generation, headerValid ? pushNumber : expectedPushNumber,
             ((long)(list.index() + 1) << 56) | (headerValid ? pushNumber : expectedPushNumber),
             headerValid ? address : 0, headerValid ? creatorPid : 0, headerValid ? creatorThread : 0,
-            headerValid ? pushTime : 0, isUnref(stateAfter), isUnref(stateAfter) ? unrefTime : 0,
+            headerValid ? pushTime : 0, isUnref(stateAfter),
+            // An unref of an earlier occupant can land its time after this push: only a later time is ours.
+            isUnref(stateAfter) && headerValid && unrefTime - pushTime >= 0 ? unrefTime : 0,
             count(stateAfter), staleDropped, headerValid);
     }
 
@@ -527,6 +541,10 @@ public final class HistoryReader implements AutoCloseable
 
             if (stampBefore != expected)
             {
+                if (generation(buffer.getLongVolatile(slotOffset + STATE_OFFSET)) != generation)
+                {
+                    return null; // the slot was taken by a newer incarnation while we read: not ours to show
+                }
                 if ((int)(stampBefore >>> 32) == generation && (stampBefore & 0xFFFF_FFFFL) > position)
                 {
                     if (isLappedBy(list, slotOffset, generation, position, stampBefore & 0xFFFF_FFFFL))

@@ -10,6 +10,9 @@ import java.util.Locale;
  */
 public final class MessageFormatter
 {
+    /** Widths and precisions above this are not applied. */
+    static final int MAX_WIDTH = 1024;
+
     private MessageFormatter()
     {
     }
@@ -34,6 +37,10 @@ public final class MessageFormatter
         {
             return values.length == 0 ? fmt : fmt + (fmt.isEmpty() ? "" : " ") + raw(values);
         }
+        if (hasHugeWidth(fmt))
+        {
+            return fmt + " " + raw(values); // a width from a hostile file must not size an allocation
+        }
         try
         {
             return String.format(Locale.ROOT, fmt, values);
@@ -42,6 +49,39 @@ public final class MessageFormatter
         {
             return fmt + " " + raw(values);
         }
+    }
+
+    /** Whether a specifier asks for a width or precision above {@link #MAX_WIDTH}. */
+    static boolean hasHugeWidth(final String fmt)
+    {
+        long number = 0;
+        boolean inSpecifier = false;
+        for (int i = 0; i < fmt.length(); i++)
+        {
+            final char c = fmt.charAt(i);
+            if (!inSpecifier)
+            {
+                inSpecifier = c == '%';
+                number = 0;
+            }
+            else if (c >= '0' && c <= '9')
+            {
+                number = Math.min(number * 10 + (c - '0'), Integer.MAX_VALUE);
+                if (number > MAX_WIDTH)
+                {
+                    return true;
+                }
+            }
+            else if (c == '.' || c == '$' || c == '-' || c == '#' || c == '+' || c == ' ' || c == ',' || c == '(')
+            {
+                number = 0;
+            }
+            else
+            {
+                inSpecifier = false;
+            }
+        }
+        return false;
     }
 
     private static String raw(final Object[] values)

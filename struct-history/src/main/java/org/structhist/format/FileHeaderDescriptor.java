@@ -87,9 +87,9 @@ public final class FileHeaderDescriptor
 
     /** Next free byte of the data region, absolute; advanced by CAS when a list is created. */
     public static final int DATA_REGION_CURSOR_OFFSET = 128;
-    /** Next free byte of the string data, relative to its start; advanced by getAndAdd. */
+    /** Next free byte of the string data, relative to its start; advanced by a CAS that stops at its end. */
     public static final int STRING_DATA_CURSOR_OFFSET = 132;
-    /** Next thread table entry to claim; may run past Max Threads (then the claim failed). */
+    /** Next thread table entry to claim; advanced by a CAS that stops at Max Threads. */
     public static final int THREAD_TABLE_CURSOR_OFFSET = 136;
     public static final int STRINGS_NOT_INTERNED_OFFSET = 140;
     public static final int THREADS_NOT_REGISTERED_OFFSET = 144;

@@ -38,7 +38,7 @@ package org.structhist.format;
  * The region is Window slots of Slot Length bytes; slot {@code i} starts at
  * {@code regionOffset + i * slotLength} (see {@link ObjectSlotDescriptor}). A push numbered {@code n}
  * (the value of Push Cursor it took) lands in slot {@code n % window} as generation
- * {@code n / window + 1}.
+ * {@link ObjectSlotDescriptor#generationOf(long, int)}.
  */
 public final class ListDescriptor
 {

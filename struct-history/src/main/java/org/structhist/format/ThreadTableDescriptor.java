@@ -4,8 +4,8 @@ package org.structhist.format;
  * Layout of one thread table entry: the name of a thread that logged, so events need only carry
  * (pid, thread id). Max Threads entries of {@link #ENTRY_LENGTH} bytes from Thread Table Offset.
  * <p>
- * A thread registers once per process, the first time it logs: it takes an index with getAndAdd on
- * the header's Thread Table Cursor, writes Thread Id and Name, then release-stores Pid last; an
+ * A thread registers once per process, the first time it logs: it takes an index with a CAS on the
+ * header's Thread Table Cursor (which stops at Max Threads), writes Thread Id and Name, then release-stores Pid last; an
  * entry whose Pid is 0 is not (yet) valid. Past Max Threads the thread goes unnamed and the
  * header's Threads Not Registered counts it.
  * <pre>

@@ -200,6 +200,12 @@ public final class ListDirectory
         int state;
         while (isInitialising(state = buffer.getIntVolatile(entry + STATE_OFFSET)))
         {
+            if (state == CLAIMED_BY_ME)
+            {
+                // This process creates lists one at a time (HistoryFile.list is synchronized), so a
+                // claim in its own pid is a leftover of a dead process that had the same pid.
+                return CLAIMED_BY_ME;
+            }
             if (!ProcessIdentity.isAlive(claimerPid(state), 0) &&
                 buffer.compareAndSetInt(entry + STATE_OFFSET, state, CLAIMED_BY_ME))
             {

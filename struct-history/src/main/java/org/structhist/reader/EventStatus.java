@@ -6,8 +6,10 @@ public enum EventStatus
     /** Committed: stamp right before and after the copy, checksum right (or not kept by the list). */
     VALID,
     /**
-     * Claimed but not committed: the writer is writing it now, or died before it finished. The
-     * record's pid field is a hint, not proof: it may still hold the pid of the record's previous event.
+     * Not committed as this position: its writer is writing it now, died before it finished, or (with
+     * several threads on one object) was overtaken by the ring before committing a claim from an earlier
+     * lap and stamped its own position over this one, so this event is lost. Never shown as an event.
+     * The record's pid field is a hint, not proof: it may hold the pid of another event of that record.
      */
     IN_FLIGHT,
     /** It changed under the reader on every attempt: a writer is overwriting it right now. */

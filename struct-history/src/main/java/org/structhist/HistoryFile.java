@@ -50,8 +50,6 @@ public final class HistoryFile implements AutoCloseable
     private final ListDirectory directory;
     private final LocalIdCache formatIds = new LocalIdCache();
     private final ConcurrentHashMap<String, HistoryList> lists = new ConcurrentHashMap<>();
-    private final long clockBaseWallNanos;
-    private final long clockBaseMonotonicNanos;
     private final Path key;
     private volatile boolean closed;
 
@@ -65,8 +63,6 @@ public final class HistoryFile implements AutoCloseable
         writer = null;
         ticker = null;
         directory = null;
-        clockBaseWallNanos = 0;
-        clockBaseMonotonicNanos = 0;
         key = null;
     }
 
@@ -79,8 +75,9 @@ public final class HistoryFile implements AutoCloseable
         this.strings = new StringInterner(buffer, layout);
         this.verbs = new VerbRegistry(buffer, layout, strings);
         this.threads = new ThreadRegistry(buffer, layout, strings);
-        this.clockBaseWallNanos = MappedFile.wallNanos();
-        this.clockBaseMonotonicNanos = System.nanoTime();
+        // This process's clock base: its own nanoTime against wall time, taken together.
+        final long clockBaseWallNanos = MappedFile.wallNanos();
+        final long clockBaseMonotonicNanos = System.nanoTime();
         this.writer = WriterRegistry.register(buffer, layout, clockBaseWallNanos, clockBaseMonotonicNanos,
             options.coarseClockResolutionNanos());
         this.directory = new ListDirectory(buffer, layout, strings, mapped.path.toString());
@@ -285,15 +282,5 @@ public final class HistoryFile implements AutoCloseable
     long coarseNanoTime()
     {
         return ticker.coarseNanoTime();
-    }
-
-    long clockBaseWallNanos()
-    {
-        return clockBaseWallNanos;
-    }
-
-    long clockBaseMonotonicNanos()
-    {
-        return clockBaseMonotonicNanos;
     }
 }

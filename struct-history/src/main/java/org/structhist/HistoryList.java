@@ -30,6 +30,8 @@ public final class HistoryList
     private static final int LIST_SHIFT = 56;
     private static final long PUSH_NUMBER_MASK = (1L << LIST_SHIFT) - 1;
     private static final int PID = (int)ProcessIdentity.PID;
+    /** Never a stamp: generations start at 1. */
+    private static final long NOT_CLAIMED = 0;
 
     private final HistoryFile file;
     private final UnsafeBuffer buffer;
@@ -143,9 +145,8 @@ public final class HistoryList
             return 0;
         }
         final long pushNumber = buffer.getAndAddLong(pushCursorOffset, 1);
-        final int slot = (int)(pushNumber % window);
         final int generation = generationOf(pushNumber, window);
-        final int slotOffset = regionOffset + slot * slotLength;
+        final int slotOffset = slotOffset(pushNumber);
         final int stateOffset = slotOffset + STATE_OFFSET;
         while (true)
         {
@@ -280,7 +281,7 @@ public final class HistoryList
         }
         final long pushNumber = handle & PUSH_NUMBER_MASK;
         final int generation = generationOf(pushNumber, window);
-        final int slotOffset = regionOffset + (int)(pushNumber % window) * slotLength;
+        final int slotOffset = slotOffset(pushNumber);
         while (true)
         {
             final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
@@ -343,23 +344,14 @@ public final class HistoryList
         final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final WriterThread thread = file.threads().current();
-        final int slotOffset = claimSlot(handle);
-        if (slotOffset < 0)
+        final long stamp = claim(handle);
+        if (stamp == NOT_CLAIMED)
         {
             return;
         }
-        final long pushNumber = handle & PUSH_NUMBER_MASK;
-        final int position = claimPosition(slotOffset, generationOf(pushNumber, window));
-        if (position < 0)
-        {
-            return;
-        }
-        final int record = slotOffset + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH + recordIndex(position, pinnedFirst, eventsPerObject) * entrySize;
-        final long stamp = stamp(generationOf(pushNumber, window), position);
+        final int record = openRecord(handle, stamp);
         final int flags = baseFlags | argCount;
 
-        buffer.putLong(record + STAMP_OFFSET, 0L);
-        VarHandle.storeStoreFence();
         final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
         writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
         buffer.putLong(record + PAYLOAD_OFFSET, arg0);
@@ -392,23 +384,14 @@ public final class HistoryList
         final WriterThread thread = file.threads().current();
         final long[] payload = thread.scratch;
         final boolean truncated = Utf8Packer.pack(text == null ? "null" : text, payload, payloadLongs);
-        final int slotOffset = claimSlot(handle);
-        if (slotOffset < 0)
+        final long stamp = claim(handle);
+        if (stamp == NOT_CLAIMED)
         {
             return;
         }
-        final long pushNumber = handle & PUSH_NUMBER_MASK;
-        final int position = claimPosition(slotOffset, generationOf(pushNumber, window));
-        if (position < 0)
-        {
-            return;
-        }
-        final int record = slotOffset + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH + recordIndex(position, pinnedFirst, eventsPerObject) * entrySize;
-        final long stamp = stamp(generationOf(pushNumber, window), position);
+        final int record = openRecord(handle, stamp);
         final int flags = baseFlags | FLAG_TEXT | (truncated ? FLAG_TEXT_TRUNCATED : 0);
 
-        buffer.putLong(record + STAMP_OFFSET, 0L);
-        VarHandle.storeStoreFence();
         final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
         writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
         long h = checksums ?
@@ -444,14 +427,39 @@ public final class HistoryList
         buffer.putInt(record + CHECKSUM_OFFSET, 0);
     }
 
-    /** The slot's offset, or -1 for a handle that is not of this list (a user error, not counted). */
-    private int claimSlot(final long handle)
+    /**
+     * Claims the next event position of the incarnation {@code handle} and returns the stamp that will
+     * commit it (its generation and position), or {@link #NOT_CLAIMED}: for a handle of another list
+     * (a user error, not counted), a stale handle or a saturated count (both counted).
+     */
+    private long claim(final long handle)
     {
         if ((handle & ~PUSH_NUMBER_MASK) != handleTag)
         {
-            return -1;
+            return NOT_CLAIMED;
         }
-        return regionOffset + (int)((handle & PUSH_NUMBER_MASK) % window) * slotLength;
+        final long pushNumber = handle & PUSH_NUMBER_MASK;
+        final int generation = generationOf(pushNumber, window);
+        final int position = claimPosition(slotOffset(pushNumber), generation);
+        return position < 0 ? NOT_CLAIMED : stamp(generation, position);
+    }
+
+    /**
+     * The offset of the record that the claimed {@code stamp} commits, made invalid (stamp 0, fenced)
+     * before any field is written: the first half of the record's seqlock.
+     */
+    private int openRecord(final long handle, final long stamp)
+    {
+        final int record = slotOffset(handle & PUSH_NUMBER_MASK) + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH +
+            recordIndex((int)stamp, pinnedFirst, eventsPerObject) * entrySize;
+        buffer.putLong(record + STAMP_OFFSET, 0L);
+        VarHandle.storeStoreFence();
+        return record;
+    }
+
+    private int slotOffset(final long pushNumber)
+    {
+        return regionOffset + (int)(pushNumber % window) * slotLength;
     }
 
     /**

@@ -68,7 +68,7 @@ public final class ListOptions
      */
     public ListOptions eventsPerObject(final int events)
     {
-        if (events < 2 || events > (1 << 20))
+        if (events < 2 || events > org.structhist.format.ListGeometry.MAX_EVENTS_PER_OBJECT)
         {
             throw new IllegalArgumentException("eventsPerObject must be 2..1048576, not " + events);
         }

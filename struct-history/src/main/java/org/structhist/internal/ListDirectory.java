@@ -2,10 +2,10 @@ package org.structhist.internal;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.StructHistoryException;
-import org.structhist.format.EventDescriptor;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 import org.structhist.format.ListDescriptor;
+import org.structhist.format.ListGeometry;
 import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.format.StringTableDescriptor;
 
@@ -117,33 +117,14 @@ public final class ListDirectory
     /** Refuses an existing entry whose geometry would make writes land outside its region. */
     private Entry requireSound(final Entry entry, final String name)
     {
-        final String problem;
-        if (entry.window < 1 || entry.window > MAX_WINDOW)
+        final String problem = ListGeometry.problem(entry.window, entry.eventsPerObject, entry.pinnedFirst,
+            entry.entrySize, buffer.getInt(entry.entryOffset + SLOT_LENGTH_OFFSET), entry.regionOffset, layout);
+        if (problem != null)
         {
-            problem = "window " + entry.window;
+            throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" + problem +
+                "): delete the file to start afresh");
         }
-        else if (entry.eventsPerObject < 2 || entry.eventsPerObject > (1 << 20) || entry.pinnedFirst < 0 ||
-            entry.pinnedFirst >= entry.eventsPerObject)
-        {
-            problem = "events per object " + entry.eventsPerObject + " with " + entry.pinnedFirst + " pinned";
-        }
-        else if (entry.entrySize < EventDescriptor.MIN_ENTRY_SIZE || entry.entrySize > EventDescriptor.MAX_ENTRY_SIZE ||
-            Integer.bitCount(entry.entrySize) != 1)
-        {
-            problem = "entry size " + entry.entrySize;
-        }
-        else if ((entry.regionOffset & 7) != 0 || entry.regionOffset < layout.dataRegionOffset || (long)entry.regionOffset +
-            (long)entry.window * ObjectSlotDescriptor.slotLength(entry.eventsPerObject, entry.entrySize) >
-            (long)layout.dataRegionOffset + layout.dataRegionLength)
-        {
-            problem = "its slots lie outside the data region";
-        }
-        else
-        {
-            return entry;
-        }
-        throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" + problem +
-            "): delete the file to start afresh");
+        return entry;
     }
 
     private boolean create(

@@ -9,6 +9,7 @@ import org.structhist.format.EventDescriptor;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 import org.structhist.format.ListDescriptor;
+import org.structhist.format.ListGeometry;
 import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.format.ThreadTableDescriptor;
@@ -197,34 +198,7 @@ public final class HistoryReader implements AutoCloseable
         final int slotLength = buffer.getInt(entry + ListDescriptor.SLOT_LENGTH_OFFSET);
         final int regionOffset = buffer.getInt(entry + ListDescriptor.REGION_OFFSET_OFFSET);
         final String listName = string(buffer.getInt(entry + ListDescriptor.NAME_ID_OFFSET));
-        String problem = null;
-        if (window < 1 || window > ListDescriptor.MAX_WINDOW)
-        {
-            problem = "window " + window + " is out of range";
-        }
-        else if (events < 2 || events > (1 << 20) || pinned < 0 || pinned >= events)
-        {
-            problem = "events per object " + events + " with " + pinned + " pinned is out of range";
-        }
-        else if (entrySize < EventDescriptor.MIN_ENTRY_SIZE || entrySize > EventDescriptor.MAX_ENTRY_SIZE ||
-            Integer.bitCount(entrySize) != 1)
-        {
-            problem = "entry size " + entrySize + " is not a power of two from 64 to 1024";
-        }
-        else if (slotLength != ObjectSlotDescriptor.slotLength(events, entrySize))
-        {
-            problem = "slot length " + slotLength + " does not match its events and entry size";
-        }
-        else if ((regionOffset & 7) != 0)
-        {
-            problem = "region offset " + regionOffset + " is not 8-byte aligned";
-        }
-        else if (regionOffset < layout.dataRegionOffset ||
-            (long)regionOffset + (long)window * slotLength > (long)layout.dataRegionOffset + layout.dataRegionLength)
-        {
-            problem = "its slots (" + window + " x " + slotLength + " bytes at " + regionOffset +
-                ") lie outside the data region";
-        }
+        final String problem = ListGeometry.problem(window, events, pinned, entrySize, slotLength, regionOffset, layout);
         return new ListInfo(index, listName, window, events, pinned, entrySize, flags, slotLength, regionOffset,
             buffer.getLong(entry + ListDescriptor.CREATOR_PID_OFFSET),
             buffer.getLong(entry + ListDescriptor.CREATED_WALL_NANOS_OFFSET),

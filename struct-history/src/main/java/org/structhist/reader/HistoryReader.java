@@ -167,6 +167,20 @@ public final class HistoryReader implements AutoCloseable
         return buffer.getIntVolatile(FileHeaderDescriptor.WRITERS_NOT_REGISTERED_OFFSET);
     }
 
+    /** Bytes of the string table in use (at most its length). */
+    public int stringBytesUsed()
+    {
+        return Math.max(0, Math.min(layout.stringDataLength,
+            buffer.getIntVolatile(FileHeaderDescriptor.STRING_DATA_CURSOR_OFFSET)));
+    }
+
+    /** Threads registered with a name (at most Max Threads). */
+    public int threadsRegistered()
+    {
+        return Math.max(0, Math.min(layout.maxThreads,
+            buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET)));
+    }
+
     /** Every list that is ready, in directory order. */
     public List<ListInfo> lists()
     {

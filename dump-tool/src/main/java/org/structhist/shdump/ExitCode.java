@@ -1,0 +1,18 @@
+package org.structhist.shdump;
+
+/** shdump's exit codes, for scripts (docs/CLI.md). */
+public final class ExitCode
+{
+    /** Done; for {@code check}, no anomaly. */
+    public static final int OK = 0;
+    /** {@code check} found anomalies; {@code show --obj} found no history of that address. */
+    public static final int FOUND = 1;
+    /** The command line is wrong. */
+    public static final int USAGE = 2;
+    /** The file is missing, unreadable, corrupt, or of a format version shdump does not read. */
+    public static final int BAD_FILE = 3;
+
+    private ExitCode()
+    {
+    }
+}

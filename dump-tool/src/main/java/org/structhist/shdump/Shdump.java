@@ -1,0 +1,181 @@
+package org.structhist.shdump;
+
+import org.structhist.HistoryFile;
+import org.structhist.HistoryFormatException;
+import org.structhist.reader.HistoryReader;
+import org.structhist.shdump.command.CheckCommand;
+import org.structhist.shdump.command.InfoCommand;
+import org.structhist.shdump.command.ObjectsCommand;
+import org.structhist.shdump.command.ShowCommand;
+import org.structhist.shdump.output.Style;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/**
+ * shdump: the post-mortem reader of structhist history files. One class per subcommand in
+ * {@code org.structhist.shdump.command}; this class holds the options every command shares, the
+ * {@code --obj} shortcut for {@code show}, and the mapping of failures to exit codes and sentences.
+ */
+@Command(
+    name = "shdump",
+    mixinStandardHelpOptions = true,
+    versionProvider = Shdump.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+        "Reads a structhist history file, left by a dead process or being written by live ones: lists its",
+        "objects, walks the history of one, audits every history for refcount and lifetime bugs.",
+        ""},
+    subcommands = {
+        InfoCommand.class,
+        ObjectsCommand.class,
+        ShowCommand.class,
+        CheckCommand.class,
+        CommandLine.HelpCommand.class,
+        AutoComplete.GenerateCompletion.class},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  shdump info                              what the file holds, who wrote it",
+        "  shdump --obj 0x7f95acf6ea60              every incarnation of that address, event by event",
+        "  shdump check                             every anomaly, exit 1 if any",
+        "  shdump objects --list 'TCP con' --live   live objects of one list",
+        "  shdump --file /dev/shm/app.hist info     another file (default: -Dstructhist.file, $STRUCTHIST_FILE,",
+        "                                           else /dev/shm/structhist-$USER.hist)",
+        "",
+        "Exit codes: 0 done, 1 anomalies found (check) or nothing found (--obj), 2 usage error,",
+        "3 file missing, unreadable, corrupt or of an unknown version, 4 internal error (a bug: report it)."})
+public final class Shdump implements Callable<Integer>
+{
+    /** A bug in shdump, not in the file or the command line. */
+    public static final int INTERNAL_ERROR = 4;
+
+    @Option(names = "--file", paramLabel = "PATH", scope = ScopeType.INHERIT,
+        description = "History file (default: -Dstructhist.file, $STRUCTHIST_FILE, else /dev/shm/structhist-$USER.hist).")
+    Path file;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour, even on a terminal.")
+    boolean noColor;
+
+    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of failures.")
+    boolean debug;
+
+    @Option(names = "--obj", paramLabel = "ADDRESS", converter = Address.class,
+        description = "Shortcut for 'show --obj ADDRESS'.")
+    Long obj;
+
+    @Option(names = "--json", description = "With --obj: JSON lines instead of text.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call()
+    {
+        if (obj != null)
+        {
+            final ShowCommand show = new ShowCommand();
+            show.root = this;
+            show.spec = spec;
+            show.address = obj;
+            show.json = json;
+            return show.call();
+        }
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
+    }
+
+    /** The file the user named, or the library's default. */
+    public Path path()
+    {
+        return file != null ? file : HistoryFile.defaultPath();
+    }
+
+    /** Opens the file read-only; failures become one sentence and exit code 3. */
+    public HistoryReader openReader()
+    {
+        return HistoryReader.open(path());
+    }
+
+    public Style style()
+    {
+        return new Style(!noColor && System.getenv("NO_COLOR") == null);
+    }
+
+    public static void main(final String[] args)
+    {
+        final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        final int code = run(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs shdump with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
+    public static int run(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        final boolean debug = Arrays.asList(args).contains("--debug");
+        final CommandLine commandLine = new CommandLine(new Shdump());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setParameterExceptionHandler((ex, arguments) ->
+        {
+            err.println("shdump: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCode.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, err, debug));
+        return commandLine.execute(args);
+    }
+
+    private static int failure(final Exception ex, final PrintWriter err, final boolean debug)
+    {
+        final int code;
+        final String message;
+        if (ex instanceof ShdumpException)
+        {
+            code = ((ShdumpException)ex).exitCode();
+            message = ex.getMessage();
+        }
+        else if (ex instanceof HistoryFormatException)
+        {
+            code = ExitCode.BAD_FILE;
+            message = ex.getMessage();
+        }
+        else
+        {
+            code = INTERNAL_ERROR;
+            message = "internal error (" + ex + ")" + (debug ? "" : "; run again with --debug and report it");
+        }
+        err.println("shdump: " + message);
+        if (debug)
+        {
+            ex.printStackTrace(err);
+        }
+        return code;
+    }
+
+    /** The version from the jar's manifest, or "dev" when run from classes. */
+    public static final class Version implements CommandLine.IVersionProvider
+    {
+        @Override
+        public String[] getVersion()
+        {
+            final String version = Shdump.class.getPackage().getImplementationVersion();
+            return new String[] {"shdump " + (version == null ? "dev" : version) + " (history file format " +
+                org.structhist.format.FileHeaderDescriptor.FORMAT_VERSION + ")"};
+        }
+    }
+}

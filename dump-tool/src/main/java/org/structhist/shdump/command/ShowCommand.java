@@ -1,0 +1,116 @@
+package org.structhist.shdump.command;
+
+import org.structhist.reader.Event;
+import org.structhist.reader.HistoryReader;
+import org.structhist.reader.Incarnation;
+import org.structhist.shdump.Address;
+import org.structhist.shdump.ExitCode;
+import org.structhist.shdump.TimeArgument;
+import org.structhist.shdump.audit.AuditedHistory;
+import org.structhist.shdump.audit.HistoryAudit;
+import org.structhist.shdump.output.HistoryRenderer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+
+/** {@code shdump show --obj ADDRESS}: every incarnation of one address, oldest first, event by event. */
+@Command(
+    name = "show",
+    description = {
+        "Every incarnation of an address still in the window, oldest first: each event with wall time,",
+        "delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for",
+        "events dropped between the kept first and last ones and for records that are not valid events;",
+        "then the history's anomalies. Finds the address by scanning object headers only."},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  shdump show --obj 0x7f95acf6ea60",
+        "  shdump --obj 140281261664864 --verb TCP_UNREF --pid 49313",
+        "  shdump show --obj 0x7f95acf6ea60 --since 2026-11-22T05:43:28Z --json",
+        "",
+        "Exit code 1 when no list holds a history of that address."})
+public final class ShowCommand extends FileCommand implements Callable<Integer>
+{
+    @Option(names = "--obj", required = true, paramLabel = "ADDRESS", converter = Address.class,
+        description = "Object address: hex (0x7f95acf6ea60) or decimal.")
+    public Long address;
+
+    @Option(names = "--list", paramLabel = "NAME", description = "Only incarnations in this list.")
+    String list;
+
+    @Option(names = "--verb", paramLabel = "VERB", split = ",", description = "Only events with these verbs.")
+    List<String> verbs;
+
+    @Option(names = "--pid", paramLabel = "PID", split = ",", description = "Only events from these pids.")
+    List<Long> pids;
+
+    @Option(names = "--thread", paramLabel = "THREAD", split = ",", description = "Only events from these threads (name or id).")
+    List<String> threads;
+
+    @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
+        description = "Only events at or after TIME (2026-11-22T05:43:28Z, 2026-11-22T05:43:28 UTC, or 90s/5m/2h/1d ago).")
+    Long since;
+
+    @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,
+        description = "Only events at or before TIME.")
+    Long until;
+
+    @Option(names = "--json", description = "JSON lines: an \"incarnation\" object, then its \"event\" objects.")
+    public boolean json;
+
+    @Override
+    public Integer call()
+    {
+        final HistoryReader reader = reader();
+        final HistoryAudit audit = new HistoryAudit(reader);
+        final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style());
+        final PrintWriter out = out();
+        final List<Incarnation> found = reader.incarnationsOf(address).stream()
+            .filter(i -> list == null || i.list().name().equals(list))
+            .toList();
+        if (found.isEmpty())
+        {
+            err().println("shdump: no history of " + Address.format(address) + (list == null ? "" : " in list '" + list + "'") +
+                " in " + reader.name() + " (each list keeps only its last objects; 'shdump info' shows how many)");
+            return ExitCode.FOUND;
+        }
+        final Predicate<Event> shown = filter();
+        boolean first = true;
+        for (final Incarnation incarnation : found)
+        {
+            final AuditedHistory history = audit.audit(incarnation);
+            if (json)
+            {
+                out.println(renderer.incarnationJson(history));
+                for (int i = 0; i < history.events().size(); i++)
+                {
+                    if (shown.test(history.events().get(i)))
+                    {
+                        out.println(renderer.eventJson(history, i));
+                    }
+                }
+                continue;
+            }
+            if (!first)
+            {
+                out.println();
+            }
+            first = false;
+            renderer.print(out, history, shown);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private Predicate<Event> filter()
+    {
+        return e -> (verbs == null || verbs.contains(e.verb())) &&
+            (pids == null || pids.contains((long)e.pid())) &&
+            (threads == null || threads.contains(e.threadName()) || threads.contains(String.valueOf(e.threadId()))) &&
+            (since == null || e.wallNanos() >= since) &&
+            (until == null || e.wallNanos() <= until);
+    }
+}

@@ -1,0 +1,234 @@
+package org.structhist.shdump.output;
+
+import org.structhist.reader.Event;
+import org.structhist.reader.EventStatus;
+import org.structhist.reader.HistoryReader;
+import org.structhist.reader.Incarnation;
+import org.structhist.shdump.Address;
+import org.structhist.shdump.audit.Anomaly;
+import org.structhist.shdump.audit.AuditedHistory;
+import org.structhist.shdump.audit.HistoryAudit;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * Prints one audited history as {@code shdump show} does: a header line for the incarnation, then
+ * one aligned row per event with wall time, delta, pid, thread, verb, running refcount and message,
+ * markers for events dropped between the kept first and last ones and for records that are not valid
+ * events, then its anomalies. Also its JSON lines form (field names in docs/CLI.md).
+ */
+public final class HistoryRenderer
+{
+    private final HistoryReader reader;
+    private final HistoryAudit audit;
+    private final Style style;
+
+    public HistoryRenderer(final HistoryReader reader, final HistoryAudit audit, final Style style)
+    {
+        this.reader = reader;
+        this.audit = audit;
+        this.style = style;
+    }
+
+    /** The incarnation's header line. */
+    public String header(final AuditedHistory history)
+    {
+        final Incarnation i = history.incarnation();
+        final StringBuilder sb = new StringBuilder()
+            .append(style.bold(i.list().name())).append("  ")
+            .append(style.bold(Address.format(i.address())))
+            .append("  gen ").append(Integer.toUnsignedString(i.generation()))
+            .append(" (push #").append(i.pushNumber()).append(')');
+        if (i.headerValid())
+        {
+            sb.append("  created by pid ").append(i.creatorPid())
+                .append(' ').append(reader.threadName(i.creatorPid(), i.creatorThreadId()))
+                .append(" at ").append(Times.full(reader.wallNanos(i.creatorPid(), i.pushTimeNanos()))).append(" UTC");
+        }
+        else
+        {
+            sb.append(style.yellow("  (header being written or mixed by racing pushes: address and times unsure)"));
+        }
+        sb.append("  ").append(stateText(history));
+        sb.append("  events ").append(i.eventCount());
+        if (i.droppedEvents() > 0)
+        {
+            sb.append(" (").append(i.droppedEvents()).append(" dropped)");
+        }
+        return sb.toString();
+    }
+
+    private String stateText(final AuditedHistory history)
+    {
+        final String state = history.state().name().toLowerCase(java.util.Locale.ROOT);
+        switch (history.state())
+        {
+            case LEAKED: return style.red(state);
+            case DESTROYED: return style.dim(state);
+            default: return style.green(state);
+        }
+    }
+
+    /** Prints the history; {@code shown} selects the event rows (markers and anomalies always show). */
+    public void print(final PrintWriter out, final AuditedHistory history, final Predicate<Event> shown)
+    {
+        out.println(header(history));
+        final Map<Integer, List<Anomaly>> anomaliesByPosition = history.anomalies().stream()
+            .filter(a -> a.event() != null)
+            .collect(Collectors.groupingBy(a -> a.event().position()));
+        final Table table = new Table("#", "TIME (UTC)", "DELTA", "PID", "THREAD", "VERB", "REFS", "MESSAGE")
+            .alignRight(0, 2, 3, 6);
+        final List<Event> events = history.events();
+        long previousWall = 0;
+        int expected = 0;
+        for (int i = 0; i < events.size(); i++)
+        {
+            final Event e = events.get(i);
+            if (e.position() != expected)
+            {
+                table.row("", "", "", "", "", "", "", "... " + (e.position() - expected) +
+                    " events dropped here (the first " + history.incarnation().list().pinnedFirst() +
+                    " and the newest are kept) ...");
+            }
+            expected = e.position() + 1;
+            final boolean flagged = anomaliesByPosition.containsKey(e.position());
+            if (e.status() != EventStatus.VALID)
+            {
+                table.row(String.valueOf(e.position()), "", "", e.pid() == 0 ? "" : String.valueOf(e.pid()), "", "", "",
+                    invalidText(e));
+                continue;
+            }
+            if (!shown.test(e) && !flagged)
+            {
+                continue;
+            }
+            final long refs = history.refcounts()[i];
+            table.row(
+                String.valueOf(e.position()),
+                Times.timeOfDay(e.wallNanos()) + (e.coarseClock() ? "~" : ""),
+                previousWall == 0 ? "" : Times.delta(e.wallNanos() - previousWall),
+                String.valueOf(e.pid()),
+                e.threadName(),
+                e.verb(),
+                refs == AuditedHistory.UNKNOWN ? "?" : String.valueOf(refs),
+                e.message() + (e.textTruncated() ? "…" : ""));
+            previousWall = e.wallNanos();
+        }
+        if (!table.isEmpty())
+        {
+            table.print(out, "  ", style, (column, cell, row) ->
+            {
+                final boolean bad = !row[0].isEmpty() && anomaliesByPosition.containsKey(Integer.parseInt(row[0]));
+                if (column == 7 && row[0].isEmpty())
+                {
+                    return style.yellow(cell);
+                }
+                if (column == 7 && row[2].isEmpty() && row[1].isEmpty())
+                {
+                    return style.red(cell);
+                }
+                if (column == 5)
+                {
+                    return bad ? style.red(cell) : style.cyan(cell);
+                }
+                if (column == 6 && cell.trim().startsWith("-"))
+                {
+                    return style.red(cell);
+                }
+                return cell;
+            });
+        }
+        for (final Anomaly anomaly : history.anomalies())
+        {
+            out.println("  " + style.red("! " + anomaly.kind().name()) + "  " +
+                (anomaly.event() == null ? "" : "#" + anomaly.event().position() + "  ") +
+                anomaly.kind().description() + " (" + anomaly.detail() + ")");
+        }
+        if (history.incarnation().unref() && history.incarnation().unrefTimeNanos() != 0)
+        {
+            out.println("  " + style.dim("unref at " + Times.full(reader.wallNanos(history.incarnation().creatorPid(),
+                history.incarnation().unrefTimeNanos())) + " UTC"));
+        }
+    }
+
+    private String invalidText(final Event e)
+    {
+        switch (e.status())
+        {
+            case IN_FLIGHT:
+                if (e.pid() != 0 && !audit.isAlive(e.pid()))
+                {
+                    return "[writer " + e.pid() + " died mid-record]";
+                }
+                return "[in flight: claimed, not committed" + (e.pid() == 0 ? "" : " (pid field " + e.pid() + ")") + "]";
+            case TORN:
+                return "[torn: being overwritten while read]";
+            case CHECKSUM_MISMATCH:
+                return "[checksum mismatch: not a valid event]";
+            default:
+                return "[corrupt record: a stamp no writer leaves]";
+        }
+    }
+
+    /** The incarnation as one JSON object (the "incarnation" line of show/objects --json). */
+    public Json incarnationJson(final AuditedHistory history)
+    {
+        final Incarnation i = history.incarnation();
+        final long refs = history.refcountNow();
+        return Json.object()
+            .field("type", "incarnation")
+            .field("list", i.list().name())
+            .field("address", Address.format(i.address()))
+            .field("generation", Integer.toUnsignedLong(i.generation()))
+            .field("push", i.pushNumber())
+            .field("handle", "0x" + Long.toHexString(i.handle()))
+            .field("headerValid", i.headerValid())
+            .field("creatorPid", i.creatorPid())
+            .field("creatorThread", reader.threadName(i.creatorPid(), i.creatorThreadId()))
+            .field("pushed", i.headerValid() ? Times.iso(reader.wallNanos(i.creatorPid(), i.pushTimeNanos())) : null)
+            .field("state", history.state().name().toLowerCase(java.util.Locale.ROOT))
+            .field("events", i.eventCount())
+            .field("dropped", i.droppedEvents())
+            .field("staleDropped", i.staleEventsDropped())
+            .field("refs", refs, refs != AuditedHistory.UNKNOWN)
+            .field("anomalies", history.anomalies().stream().map(a -> a.kind().name()).toList());
+    }
+
+    /** One event as a JSON object (the "event" lines of show --json and export --format json). */
+    public Json eventJson(final AuditedHistory history, final int index)
+    {
+        final Event e = history.events().get(index);
+        final Incarnation i = history.incarnation();
+        final long refs = history.refcounts()[index];
+        final Json json = Json.object()
+            .field("type", "event")
+            .field("list", i.list().name())
+            .field("address", Address.format(i.address()))
+            .field("generation", Integer.toUnsignedLong(i.generation()))
+            .field("position", e.position())
+            .field("status", e.status().name());
+        if (e.status() != EventStatus.VALID)
+        {
+            return json.field("pid", e.pid());
+        }
+        return json
+            .field("time", Times.iso(e.wallNanos()))
+            .field("timeNanos", e.wallNanos())
+            .field("coarseClock", e.coarseClock())
+            .field("pid", e.pid())
+            .field("threadId", e.threadId())
+            .field("thread", e.threadName())
+            .field("verb", e.verb())
+            .field("effect", e.effect().name())
+            .field("format", e.format())
+            .field("args", e.args())
+            .field("text", e.text())
+            .field("message", e.message())
+            .field("refs", refs, refs != AuditedHistory.UNKNOWN)
+            .field("stack", e.stack());
+    }
+}

@@ -1,0 +1,132 @@
+package org.structhist.shdump.output;
+
+/**
+ * A minimal JSON object writer for shdump's JSON lines: one object per line, fields in the order
+ * written. Strings are escaped per RFC 8259; nothing else is needed (no nesting beyond arrays of
+ * scalars), so this is a few lines rather than a dependency.
+ */
+public final class Json
+{
+    private final StringBuilder sb = new StringBuilder(256).append('{');
+    private boolean first = true;
+
+    public static Json object()
+    {
+        return new Json();
+    }
+
+    public Json field(final String name, final String value)
+    {
+        key(name);
+        if (value == null)
+        {
+            sb.append("null");
+        }
+        else
+        {
+            string(sb, value);
+        }
+        return this;
+    }
+
+    public Json field(final String name, final long value)
+    {
+        key(name);
+        sb.append(value);
+        return this;
+    }
+
+    public Json field(final String name, final boolean value)
+    {
+        key(name);
+        sb.append(value);
+        return this;
+    }
+
+    /** A number that may be unknown: null when {@code known} is false. */
+    public Json field(final String name, final long value, final boolean known)
+    {
+        key(name);
+        if (known)
+        {
+            sb.append(value);
+        }
+        else
+        {
+            sb.append("null");
+        }
+        return this;
+    }
+
+    public Json field(final String name, final long[] values)
+    {
+        key(name);
+        sb.append('[');
+        for (int i = 0; i < values.length; i++)
+        {
+            sb.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        sb.append(']');
+        return this;
+    }
+
+    public Json field(final String name, final java.util.List<String> values)
+    {
+        key(name);
+        sb.append('[');
+        for (int i = 0; i < values.size(); i++)
+        {
+            if (i > 0)
+            {
+                sb.append(',');
+            }
+            string(sb, values.get(i));
+        }
+        sb.append(']');
+        return this;
+    }
+
+    @Override
+    public String toString()
+    {
+        return sb + "}";
+    }
+
+    private void key(final String name)
+    {
+        if (!first)
+        {
+            sb.append(',');
+        }
+        first = false;
+        string(sb, name);
+        sb.append(':');
+    }
+
+    public static void string(final StringBuilder out, final String value)
+    {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++)
+        {
+            final char c = value.charAt(i);
+            switch (c)
+            {
+                case '"': out.append("\\\""); break;
+                case '\\': out.append("\\\\"); break;
+                case '\n': out.append("\\n"); break;
+                case '\r': out.append("\\r"); break;
+                case '\t': out.append("\\t"); break;
+                default:
+                    if (c < 0x20)
+                    {
+                        out.append(String.format("\\u%04x", (int)c));
+                    }
+                    else
+                    {
+                        out.append(c);
+                    }
+            }
+        }
+        out.append('"');
+    }
+}

@@ -4,6 +4,7 @@ import org.structhist.HistoryFile;
 import org.structhist.HistoryFormatException;
 import org.structhist.reader.HistoryReader;
 import org.structhist.shdump.command.CheckCommand;
+import org.structhist.shdump.command.ExportCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
 import org.structhist.shdump.command.ShowCommand;
@@ -40,6 +41,7 @@ import java.util.concurrent.Callable;
         ObjectsCommand.class,
         ShowCommand.class,
         CheckCommand.class,
+        ExportCommand.class,
         CommandLine.HelpCommand.class,
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
@@ -48,6 +50,7 @@ import java.util.concurrent.Callable;
         "  shdump --obj 0x7f95acf6ea60              every incarnation of that address, event by event",
         "  shdump check                             every anomaly, exit 1 if any",
         "  shdump objects --list 'TCP con' --live   live objects of one list",
+        "  shdump export --format chrome -o t.json  a trace for ui.perfetto.dev",
         "  shdump --file /dev/shm/app.hist info     another file (default: -Dstructhist.file, $STRUCTHIST_FILE,",
         "                                           else /dev/shm/structhist-$USER.hist)",
         "",

@@ -5,6 +5,7 @@ import org.structhist.HistoryFormatException;
 import org.structhist.reader.HistoryReader;
 import org.structhist.shdump.command.CheckCommand;
 import org.structhist.shdump.command.DemoCommand;
+import org.structhist.shdump.command.ExportCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
 import org.structhist.shdump.command.ShowCommand;
@@ -42,6 +43,7 @@ import java.util.concurrent.Callable;
         ShowCommand.class,
         CheckCommand.class,
         DemoCommand.class,
+        ExportCommand.class,
         CommandLine.HelpCommand.class,
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
@@ -51,6 +53,7 @@ import java.util.concurrent.Callable;
         "  shdump check                             every anomaly, exit 1 if any",
         "  shdump objects --list 'TCP con' --live   live objects of one list",
         "  shdump demo                              replay the OpenSIPS TCP refcount bug and find its cause",
+        "  shdump export --format chrome -o t.json  a trace for ui.perfetto.dev",
         "  shdump --file /dev/shm/app.hist info     another file (default: -Dstructhist.file, $STRUCTHIST_FILE,",
         "                                           else /dev/shm/structhist-$USER.hist)",
         "",

@@ -86,6 +86,34 @@ public final class Json
         return this;
     }
 
+    /** A nested object, or null. */
+    public Json field(final String name, final Json value)
+    {
+        key(name);
+        sb.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
+    /**
+     * {@code unscaled / 10^scale} written exactly ({@code decimal("ts", 1234567, 3)} gives 1234.567): a
+     * double could not hold nanoseconds in a microsecond field once the value is large.
+     */
+    public Json decimal(final String name, final long unscaled, final int scale)
+    {
+        key(name);
+        if (scale <= 0)
+        {
+            sb.append(unscaled);
+            return this;
+        }
+        // Unsigned, so that even Long.MIN_VALUE (whose negation overflows back to itself) prints right.
+        final String digits = Long.toUnsignedString(unscaled < 0 ? -unscaled : unscaled);
+        final String padded = digits.length() > scale ? digits : "0".repeat(scale + 1 - digits.length()) + digits;
+        sb.append(unscaled < 0 ? "-" : "")
+            .append(padded, 0, padded.length() - scale).append('.').append(padded.substring(padded.length() - scale));
+        return this;
+    }
+
     @Override
     public String toString()
     {

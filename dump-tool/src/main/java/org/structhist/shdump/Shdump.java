@@ -7,6 +7,7 @@ import org.structhist.shdump.command.CheckCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
 import org.structhist.shdump.command.ShowCommand;
+import org.structhist.shdump.command.TailCommand;
 import org.structhist.shdump.output.Style;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -40,6 +41,7 @@ import java.util.concurrent.Callable;
         ObjectsCommand.class,
         ShowCommand.class,
         CheckCommand.class,
+        TailCommand.class,
         CommandLine.HelpCommand.class,
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
@@ -48,6 +50,7 @@ import java.util.concurrent.Callable;
         "  shdump --obj 0x7f95acf6ea60              every incarnation of that address, event by event",
         "  shdump check                             every anomaly, exit 1 if any",
         "  shdump objects --list 'TCP con' --live   live objects of one list",
+        "  shdump tail --list 'TCP con'             events as live processes commit them, like tail -f",
         "  shdump --file /dev/shm/app.hist info     another file (default: -Dstructhist.file, $STRUCTHIST_FILE,",
         "                                           else /dev/shm/structhist-$USER.hist)",
         "",

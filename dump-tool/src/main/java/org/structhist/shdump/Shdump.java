@@ -9,6 +9,7 @@ import org.structhist.shdump.command.ExportCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
 import org.structhist.shdump.command.ShowCommand;
+import org.structhist.shdump.command.TailCommand;
 import org.structhist.shdump.output.Style;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -44,6 +45,7 @@ import java.util.concurrent.Callable;
         CheckCommand.class,
         DemoCommand.class,
         ExportCommand.class,
+        TailCommand.class,
         CommandLine.HelpCommand.class,
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
@@ -54,6 +56,7 @@ import java.util.concurrent.Callable;
         "  shdump objects --list 'TCP con' --live   live objects of one list",
         "  shdump demo                              replay the OpenSIPS TCP refcount bug and find its cause",
         "  shdump export --format chrome -o t.json  a trace for ui.perfetto.dev",
+        "  shdump tail --list 'TCP con'             events as live processes commit them, like tail -f",
         "  shdump --file /dev/shm/app.hist info     another file (default: -Dstructhist.file, $STRUCTHIST_FILE,",
         "                                           else /dev/shm/structhist-$USER.hist)",
         "",

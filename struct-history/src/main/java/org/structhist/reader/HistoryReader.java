@@ -28,6 +28,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -57,7 +58,13 @@ public final class HistoryReader implements AutoCloseable
     private final MappedByteBuffer mapping;
     private final Map<Integer, String> strings = new HashMap<>();
     private Map<Long, WriterInfo> writersByPid;
-    private Map<Long, String> threadNames;
+    private boolean writersMayHaveChanged;
+    private final Map<Long, String> threadNames = new HashMap<>();
+    /** Thread table entries below this index have been looked at (see {@link #scanThreadTable}). */
+    private int threadEntriesScanned;
+    /** Entries below {@link #threadEntriesScanned} that were claimed but not yet valid when looked at. */
+    private int[] pendingThreadEntries = new int[0];
+    private int pendingThreadEntryCount;
 
     private HistoryReader(final String name, final AtomicBuffer buffer, final MappedByteBuffer mapping)
     {
@@ -247,15 +254,31 @@ public final class HistoryReader implements AutoCloseable
         return writers;
     }
 
+    /**
+     * Lets lookups find writers registered since the registry was first read: call it between polls of
+     * a live file. Nothing is read again until a lookup misses: the next {@link #writer} (or
+     * {@link #wallNanos}) of a pid not yet known reads the registry once more.
+     */
+    public void refresh()
+    {
+        writersMayHaveChanged = true;
+    }
+
     /** The writer registered with {@code pid}, if any. */
     public Optional<WriterInfo> writer(final long pid)
     {
-        if (writersByPid == null)
+        if (writersByPid == null || (writersMayHaveChanged && !writersByPid.containsKey(pid)))
         {
+            writersMayHaveChanged = false;
             final Map<Long, WriterInfo> map = new HashMap<>();
             for (final WriterInfo w : writers())
             {
-                map.put(w.pid(), w);
+                // An entry caught mid-claim has no clock base yet: leave it out, so that a later miss
+                // (after refresh) reads it again once it is complete rather than keeping it half-made.
+                if (w.clockBaseWallNanos() != 0)
+                {
+                    map.put(w.pid(), w);
+                }
             }
             writersByPid = map;
         }
@@ -271,29 +294,84 @@ public final class HistoryReader implements AutoCloseable
             clockBaseWallNanos() + (nanoTime - clockBaseMonotonicNanos());
     }
 
-    /** The registered name of thread {@code threadId} of {@code pid}, or "thread-ID". */
+    /**
+     * Whether process {@code pid} runs now, asked of the OS on every call (never cached): by pid and start
+     * time for a registered writer (a pid alone is reused), by pid alone for one the registry lacks.
+     */
+    public boolean isWriterAlive(final long pid)
+    {
+        if (pid <= 0)
+        {
+            return false;
+        }
+        final Optional<WriterInfo> writer = writer(pid);
+        return writer.isPresent() ? ProcessIdentity.isAlive(pid, writer.get().processStartMillis()) :
+            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * The registered name of thread {@code threadId} of {@code pid}, or "thread-ID". Threads that
+     * registered after the table was first read are found too: a name not known yet makes the reader look
+     * at the entries added since, and at those that were still being written then.
+     */
     public String threadName(final int pid, final int threadId)
     {
-        if (threadNames == null)
+        final long key = threadKey(pid, threadId);
+        String known = threadNames.get(key);
+        if (known == null)
         {
-            final Map<Long, String> map = new HashMap<>();
-            final int registered = Math.min(layout.maxThreads,
-                Math.max(0, buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET)));
-            for (int i = 0; i < registered; i++)
-            {
-                final int entry = layout.threadTableOffset + i * ThreadTableDescriptor.ENTRY_LENGTH;
-                final int entryPid = buffer.getIntVolatile(entry + ThreadTableDescriptor.PID_OFFSET);
-                if (entryPid != 0)
-                {
-                    final long tid = buffer.getLong(entry + ThreadTableDescriptor.THREAD_ID_OFFSET);
-                    map.put(threadKey(entryPid, (int)tid),
-                        string(buffer.getInt(entry + ThreadTableDescriptor.NAME_ID_OFFSET)));
-                }
-            }
-            threadNames = map;
+            scanThreadTable();
+            known = threadNames.get(key);
         }
-        final String known = threadNames.get(threadKey(pid, threadId));
         return known != null ? known : "thread-" + threadId;
+    }
+
+    /**
+     * Reads the thread table entries not looked at yet, and again those that were not valid when looked
+     * at. Each entry is read whole at most once after it became valid, so a live file with threads coming
+     * and going costs work in proportion to the threads, not to the lookups.
+     */
+    private void scanThreadTable()
+    {
+        int stillPending = 0;
+        for (int i = 0; i < pendingThreadEntryCount; i++)
+        {
+            if (!readThreadEntry(pendingThreadEntries[i]))
+            {
+                pendingThreadEntries[stillPending++] = pendingThreadEntries[i];
+            }
+        }
+        pendingThreadEntryCount = stillPending;
+        final int registered = Math.min(layout.maxThreads,
+            Math.max(0, buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET)));
+        for (int i = threadEntriesScanned; i < registered; i++)
+        {
+            if (!readThreadEntry(i))
+            {
+                if (pendingThreadEntryCount == pendingThreadEntries.length)
+                {
+                    // Bounded by Max Threads, which the header check bounds by the file's size.
+                    pendingThreadEntries = Arrays.copyOf(pendingThreadEntries,
+                        Math.max(16, pendingThreadEntries.length * 2));
+                }
+                pendingThreadEntries[pendingThreadEntryCount++] = i;
+            }
+        }
+        threadEntriesScanned = Math.max(threadEntriesScanned, registered);
+    }
+
+    /** Adds thread table entry {@code index} to the names if it is valid (its Pid, stored last, is set). */
+    private boolean readThreadEntry(final int index)
+    {
+        final int entry = layout.threadTableOffset + index * ThreadTableDescriptor.ENTRY_LENGTH;
+        final int entryPid = buffer.getIntVolatile(entry + ThreadTableDescriptor.PID_OFFSET);
+        if (entryPid == 0)
+        {
+            return false;
+        }
+        final long tid = buffer.getLong(entry + ThreadTableDescriptor.THREAD_ID_OFFSET);
+        threadNames.put(threadKey(entryPid, (int)tid), string(buffer.getInt(entry + ThreadTableDescriptor.NAME_ID_OFFSET)));
+        return true;
     }
 
     private static long threadKey(final int pid, final int threadId)
@@ -500,6 +578,48 @@ public final class HistoryReader implements AutoCloseable
                 visitor.accept(event);
             }
         }
+    }
+
+    /**
+     * Position {@code position} of {@code incarnation}, read on its own: for a reader that follows a live
+     * file and has read the positions before it already. The slot's State is read afresh, so positions
+     * claimed after {@code incarnation} was read are found too; the record is read as
+     * {@link #forEachEvent} reads each one (seqlock on its stamp, the list's checksum rule).
+     *
+     * @return the record with its status (VALID, or IN_FLIGHT, TORN, CHECKSUM_MISMATCH, CORRUPT); empty when
+     *         the position holds nothing to read now: not claimed yet, dropped (neither pinned nor still in
+     *         the ring), lapped by the ring while it was read, or the slot holds a newer incarnation.
+     * @throws IllegalArgumentException if {@code position} is negative or the incarnation's slot is not
+     *                                  one of its list's.
+     */
+    public Optional<Event> event(final Incarnation incarnation, final int position)
+    {
+        final ListInfo list = incarnation.list();
+        requireReadable(list);
+        if (position < 0)
+        {
+            throw new IllegalArgumentException("negative event position " + position);
+        }
+        if (incarnation.slot() < 0 || incarnation.slot() >= list.window())
+        {
+            throw new IllegalArgumentException("slot " + incarnation.slot() + " is not in list '" + list.name() +
+                "' (window " + list.window() + ")");
+        }
+        final int slotOffset = list.regionOffset() + incarnation.slot() * list.slotLength();
+        final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
+        if (generation(state) != incarnation.generation())
+        {
+            return Optional.empty();
+        }
+        final int count = count(state);
+        final int pinned = list.pinnedFirst();
+        final int ring = list.eventsPerObject() - pinned;
+        // Only kept positions are read: [0, min(count, P)) and [max(P, count - R), count).
+        if (position >= count || (position >= pinned && (long)position < (long)count - ring))
+        {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(readEvent(list, slotOffset, incarnation.generation(), position));
     }
 
     private Event readEvent(final ListInfo list, final int slotOffset, final int generation, final int position)

@@ -201,9 +201,15 @@ public final class HistoryRenderer
     /** One event as a JSON object (the "event" lines of show --json and export --format json). */
     public Json eventJson(final AuditedHistory history, final int index)
     {
-        final Event e = history.events().get(index);
-        final Incarnation i = history.incarnation();
-        final long refs = history.refcounts()[index];
+        return eventJson(history.incarnation(), history.events().get(index), history.refcounts()[index]);
+    }
+
+    /**
+     * One event of {@code i} as a JSON object, with the running refcount after it ({@link AuditedHistory#UNKNOWN}
+     * when not known): the form every command that prints events as JSON lines shares (show, tail).
+     */
+    public static Json eventJson(final Incarnation i, final Event e, final long refs)
+    {
         final Json json = Json.object()
             .field("type", "event")
             .field("list", i.list().name())

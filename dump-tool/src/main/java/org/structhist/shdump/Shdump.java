@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "shdump",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,

@@ -10,7 +10,6 @@ import org.structhist.History;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.ListOptions;
-import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;

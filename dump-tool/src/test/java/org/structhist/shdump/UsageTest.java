@@ -104,6 +104,23 @@ class UsageTest
         }
     }
 
+    @Test
+    void helpForAnUnknownCommand()
+    {
+        hintWorks(usageError(Cli.run("help", "bogus"), "Unknown subcommand 'bogus'"));
+    }
+
+    @Test
+    void completionScriptKnowsEveryCommand()
+    {
+        final Cli.Result result = Cli.run("generate-completion").exits(ExitCode.OK).errEmpty();
+        assertTrue(result.out().startsWith("#!/usr/bin/env bash"), result.describe());
+        for (final String command : COMMANDS)
+        {
+            result.outContains(command);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"--version", "-V"})
     void versionNamesTheFormat(final String option)

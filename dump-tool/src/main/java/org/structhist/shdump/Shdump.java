@@ -31,6 +31,7 @@ import java.util.concurrent.Callable;
 @Command(
     name = "shdump",
     mixinStandardHelpOptions = true,
+    scope = ScopeType.INHERIT,
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
@@ -140,7 +141,8 @@ public final class Shdump implements Callable<Integer>
     public static int run(final PrintWriter out, final PrintWriter err, final String... args)
     {
         final boolean debug = Arrays.asList(args).contains("--debug");
-        final CommandLine commandLine = new CommandLine(new Shdump());
+        final Shdump root = new Shdump();
+        final CommandLine commandLine = new CommandLine(root);
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -152,10 +154,31 @@ public final class Shdump implements Callable<Integer>
             return ExitCode.USAGE;
         });
         commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, err, debug));
-        return commandLine.execute(args);
+        try
+        {
+            return commandLine.execute(args);
+        }
+        catch (final Error ex)
+        {
+            // picocli hands only Exceptions to the handler above; an Error would escape as a stack trace
+            // and exit code 1, which scripts read as "anomalies found".
+            if (ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access"))
+            {
+                // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping.
+                return failure(new ShdumpException(ExitCode.BAD_FILE, root.path() + " was truncated by another " +
+                    "process while shdump read it"), err, debug, ex);
+            }
+            return failure(ex, err, debug);
+        }
     }
 
-    private static int failure(final Exception ex, final PrintWriter err, final boolean debug)
+    private static int failure(final Throwable ex, final PrintWriter err, final boolean debug)
+    {
+        return failure(ex, err, debug, ex);
+    }
+
+    /** One sentence for {@code ex}, and with --debug the stack trace of {@code cause}. */
+    private static int failure(final Throwable ex, final PrintWriter err, final boolean debug, final Throwable cause)
     {
         final int code;
         final String message;
@@ -177,8 +200,9 @@ public final class Shdump implements Callable<Integer>
         err.println("shdump: " + message);
         if (debug)
         {
-            ex.printStackTrace(err);
+            cause.printStackTrace(err);
         }
+        err.flush();
         return code;
     }
 

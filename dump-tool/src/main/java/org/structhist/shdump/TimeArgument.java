@@ -39,22 +39,43 @@ public final class TimeArgument implements CommandLine.ITypeConverter<Long>
                     case 'h': ago = Duration.ofHours(amount); break;
                     default: ago = Duration.ofDays(amount); break;
                 }
-                instant = now.minus(ago);
+                // A time ago before Instant.MIN is still "before every event".
+                instant = ago.getSeconds() >= now.getEpochSecond() - Instant.MIN.getEpochSecond() ?
+                    Instant.MIN : now.minus(ago);
             }
             else if (text.toUpperCase(Locale.ROOT).endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$"))
             {
-                instant = Instant.parse(text.toUpperCase(Locale.ROOT).endsWith("Z") ? text : text);
+                // Instant.parse wants the upper-case T and Z that ISO 8601 also allows in lower case.
+                instant = Instant.parse(text.toUpperCase(Locale.ROOT));
             }
             else
             {
                 instant = LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
             }
-            return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+            return epochNanos(instant);
         }
         catch (final DateTimeParseException | NumberFormatException | ArithmeticException ex)
         {
             throw new CommandLine.TypeConversionException("'" + value + "' is not a time: give an instant " +
                 "(2026-11-22T05:43:28Z), a UTC date-time (2026-11-22T05:43:28) or a time ago (90s, 5m, 2h, 1d)");
         }
+    }
+
+    /**
+     * Epoch nanoseconds of {@code instant}, saturated: a long holds 1677..2262, and an instant beyond
+     * that still orders correctly against every event, where an overflow would wrap it to the other end.
+     */
+    static long epochNanos(final Instant instant)
+    {
+        final long seconds = instant.getEpochSecond();
+        if (seconds >= Long.MAX_VALUE / 1_000_000_000L)
+        {
+            return Long.MAX_VALUE;
+        }
+        if (seconds <= Long.MIN_VALUE / 1_000_000_000L)
+        {
+            return Long.MIN_VALUE;
+        }
+        return seconds * 1_000_000_000L + instant.getNano();
     }
 }

@@ -70,8 +70,11 @@ class CliManualTest
         {
             for (final OptionSpec option : spec.options())
             {
-                // Options the root passes down are documented once, in the root's section.
-                if (!option.hidden() && !option.inherited() && !mentions(section, option.longestName()))
+                // Options the root passes down, -h/--help and -V/--version among them (picocli gives every
+                // subcommand its own copy of those), are documented once, in the root's section.
+                final boolean passedDown = option.inherited() ||
+                    (command.getParent() != null && (option.usageHelp() || option.versionHelp()));
+                if (!option.hidden() && !passedDown && !mentions(section, option.longestName()))
                 {
                     missing.add(name + " " + option.longestName());
                 }

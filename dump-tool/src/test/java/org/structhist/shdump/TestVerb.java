@@ -3,12 +3,15 @@ package org.structhist.shdump;
 import org.structhist.Effect;
 import org.structhist.Verb;
 
-/** Verbs of the objects the tail tests log to. */
+/** The verbs the tests log: one per effect, so every audit rule can be driven; USE for the tail tests. */
 public enum TestVerb implements Verb
 {
     REF(Effect.REF),
     UNREF(Effect.UNREF),
-    USE(Effect.NONE);
+    SEND(Effect.NONE),
+    /** A use that takes no reference (the tail tests log it). */
+    USE(Effect.NONE),
+    DESTROY(Effect.DESTROY);
 
     private final Effect effect;
 

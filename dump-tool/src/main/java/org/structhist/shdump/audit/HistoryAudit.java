@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Walks one history and says what is wrong with it. The refcount starts at 0 at the push and follows
  * the verbs' effects (REF +1, UNREF -1); once events were dropped between the kept first and last
- * ones, their effects are unknown, so refcount checks stop there while the others go on.
+ * ones, or a record is not a valid event, their effects are unknown, so refcount checks stop there
+ * while the others go on.
  */
 public final class HistoryAudit
 {
@@ -54,6 +55,9 @@ public final class HistoryAudit
             expected = e.position() + 1;
             if (e.status() != EventStatus.VALID)
             {
+                // What this record did to the refcount is lost with it, as for dropped events: counting on
+                // without it would report a refcount below zero after a lost REF, or refs left after a lost UNREF.
+                known = false;
                 refcounts[i] = AuditedHistory.UNKNOWN;
                 reportInvalid(e, i == events.size() - 1, anomalies);
                 continue;

@@ -126,9 +126,13 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
         }
         if (!json)
         {
-            if (table.isEmpty())
+            if (selected.isEmpty())
             {
                 out.println("no incarnation matches in " + reader.name());
+            }
+            else if (table.isEmpty())
+            {
+                out.println(style.dim("(" + selected.size() + " match, none shown: --limit 0)"));
             }
             else
             {

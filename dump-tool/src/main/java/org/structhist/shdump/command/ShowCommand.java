@@ -5,6 +5,7 @@ import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
+import org.structhist.shdump.ShdumpException;
 import org.structhist.shdump.TimeArgument;
 import org.structhist.shdump.audit.AuditedHistory;
 import org.structhist.shdump.audit.HistoryAudit;
@@ -28,7 +29,7 @@ import java.util.function.Predicate;
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump show --obj 0x7f95acf6ea60",
-        "  shdump --obj 140281261664864 --verb TCP_UNREF --pid 49313",
+        "  shdump show --obj 140281261664864 --verb TCP_UNREF --pid 49313",
         "  shdump show --obj 0x7f95acf6ea60 --since 2026-11-22T05:43:28Z --json",
         "",
         "Exit code 1 when no list holds a history of that address."})
@@ -68,6 +69,11 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
         final HistoryAudit audit = new HistoryAudit(reader);
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style());
         final PrintWriter out = out();
+        if (list != null && reader.list(list).isEmpty())
+        {
+            // As in objects and check: a list name that is not in the file is a mistake in the command.
+            throw new ShdumpException(ExitCode.USAGE, "no list '" + list + "' in " + reader.name());
+        }
         final List<Incarnation> found = reader.incarnationsOf(address).stream()
             .filter(i -> list == null || i.list().name().equals(list))
             .toList();

@@ -35,10 +35,7 @@ import java.util.concurrent.Callable;
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = {
-        "Reads a structhist history file, left by a dead process or being written by live ones: lists its",
-        "objects, walks the history of one, audits every history for refcount and lifetime bugs.",
-        ""},
+    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs.",
     subcommands = {
         InfoCommand.class,
         ObjectsCommand.class,
@@ -51,18 +48,18 @@ import java.util.concurrent.Callable;
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
     footer = {
-        "  shdump info                              what the file holds, who wrote it",
-        "  shdump --obj 0x7f95acf6ea60              every incarnation of that address, event by event",
-        "  shdump check                             every anomaly, exit 1 if any",
-        "  shdump objects --list 'TCP con' --live   live objects of one list",
-        "  shdump demo                              replay the OpenSIPS TCP refcount bug and find its cause",
-        "  shdump export --format chrome -o t.json  a trace for ui.perfetto.dev",
-        "  shdump tail --list 'TCP con'             events as live processes commit them, like tail -f",
-        "  shdump --file /dev/shm/app.hist info     another file (default: -Dstructhist.file, $STRUCTHIST_FILE,",
-        "                                           else /dev/shm/structhist-$USER.hist)",
+        "  shdump info                       what the file holds, who wrote it",
+        "  shdump --obj 0x7f95acf6ea60       that address's histories, event by event",
+        "  shdump check                      every anomaly; exit 1 if any",
+        "  shdump objects --live             live objects",
+        "  shdump demo                       replay the TCP refcount bug, find its cause",
+        "  shdump tail --list 'TCP con'      follow a live file, like tail -f",
+        "  shdump export --format chrome -o trace.json",
         "",
-        "Exit codes: 0 done, 1 anomalies found (check) or nothing found (--obj), 2 usage error,",
-        "3 file missing, unreadable, corrupt or of an unknown version, 4 internal error (a bug: report it)."})
+        "The file: --file PATH, else -Dstructhist.file, else $STRUCTHIST_FILE, else",
+        "/dev/shm/structhist-$USER.hist. Exit codes: 0 done; 1 anomalies (check) or",
+        "nothing found (--obj); 2 usage error; 3 file missing, unreadable, corrupt or",
+        "of an unknown format version; 4 internal error (please report it)."})
 public final class Shdump implements Callable<Integer>
 {
     /** A bug in shdump, not in the file or the command line. */
@@ -99,6 +96,12 @@ public final class Shdump implements Callable<Integer>
             show.address = obj;
             show.json = json;
             return show.call();
+        }
+        if (json)
+        {
+            spec.commandLine().getErr().println("shdump: --json goes with --obj here; other commands take " +
+                "their own (shdump check --json)");
+            return ExitCode.USAGE;
         }
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCode.USAGE;

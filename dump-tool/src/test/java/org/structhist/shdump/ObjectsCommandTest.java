@@ -94,7 +94,8 @@ class ObjectsCommandTest
         final Cli.Result result = Cli.on(path, "objects").exits(ExitCode.OK).errEmpty();
         assertTrue(result.lines().get(0).matches("ADDRESS +GEN +LIST +STATE +EVENTS +REFS +FIRST \\(UTC\\) +LAST \\(UTC\\) +FLAGS"),
             result.describe());
-        assertEquals(List.of("0xa1", "0xa2", "0xa3", "0xa4", "0xa5", "0xa6", "0xb1"), addresses(result));
+        assertEquals(List.of("0xa1", "0xa2", "0xa3", "0xa4", "0xa5", "0xb1", "0xa6"), addresses(result),
+            "oldest push first, across lists");
         // ADDRESS GEN LIST STATE EVENTS REFS FIRST LAST [FLAGS]
         assertEquals(List.of("0xa1", "1", "conn", "destroyed", "3", "0"), row(result, "0xa1").subList(0, 6));
         assertEquals(List.of("0xa2", "1", "conn", "live", "2", "1"), row(result, "0xa2").subList(0, 6));
@@ -152,7 +153,7 @@ class ObjectsCommandTest
     void limitKeepsTheNewest()
     {
         final Cli.Result two = Cli.on(path, "objects", "--limit", "2").exits(ExitCode.OK);
-        assertEquals(List.of("0xa6", "0xb1"), addresses(two));
+        assertEquals(List.of("0xb1", "0xa6"), addresses(two), "the newest two, oldest push first");
         two.outContains("(5 older not shown: --limit 2)");
         final Cli.Result all = Cli.on(path, "objects", "--limit", "7").exits(ExitCode.OK).outLacks("not shown");
         assertEquals(7, addresses(all).size());

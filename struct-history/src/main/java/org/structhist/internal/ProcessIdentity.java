@@ -21,9 +21,9 @@ public final class ProcessIdentity
     /** Whether the process {@code pid} that started at {@code startMillis} (0: unknown) runs now. */
     public static boolean isAlive(final long pid, final long startMillis)
     {
-        if (pid <= 0)
+        if (pid <= 0 || pid > Integer.MAX_VALUE)
         {
-            return false;
+            return false; // no OS has such pids; ProcessHandle.of would truncate one to 32 bits
         }
         if (pid == PID)
         {

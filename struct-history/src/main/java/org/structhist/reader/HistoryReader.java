@@ -45,6 +45,11 @@ import static org.structhist.format.ObjectSlotDescriptor.*;
  * read outside the file, and nothing is allocated by a count the file claims beyond what the file's
  * size can hold. An event is presented as {@link EventStatus#VALID} only if its commit stamp was right
  * before and after copying it and its checksum matches.
+ * <p>
+ * One thing no reader of a mapped file can prevent: if another process truncates the file while it
+ * is mapped, a read of a page past the new end raises SIGBUS, which the JVM turns into an
+ * {@link InternalError} from whatever method was reading. Callers that must never fail that way
+ * ({@code shdump} does) catch it and report the file as truncated.
  */
 public final class HistoryReader implements AutoCloseable
 {
@@ -98,6 +103,11 @@ public final class HistoryReader implements AutoCloseable
             {
                 throw new HistoryFormatException(path + " is not a history file: at " + size +
                     " bytes it is larger than any history file");
+            }
+            if (channel.size() < size)
+            {
+                throw new HistoryFormatException(path + " shrank while it was being opened (from " + size +
+                    " to " + channel.size() + " bytes): another process truncated it");
             }
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
             return new HistoryReader(path.toString(), new UnsafeBuffer(mapping), mapping);
@@ -658,6 +668,10 @@ public final class HistoryReader implements AutoCloseable
                     if (isLappedBy(list, slotOffset, generation, position, stampBefore & 0xFFFF_FFFFL))
                     {
                         return null; // the ring lapped this position while we read: dropped, not lost
+                    }
+                    if (generation(buffer.getLongVolatile(slotOffset + STATE_OFFSET)) != generation)
+                    {
+                        return null; // pushed again between the two looks at State: a newer occupant's record
                     }
                     return invalid(position, EventStatus.CORRUPT, timestamp, pid, threadId);
                 }

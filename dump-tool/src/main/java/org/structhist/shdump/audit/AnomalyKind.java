@@ -9,7 +9,7 @@ public enum AnomalyKind
     DESTROY_WITH_REFS("DWR", "DESTROY while references remain"),
     LEAK_AT_DEATH("LEAK", "still live, and every process that used it is dead (leak at death)"),
     STALE_HANDLE_EVENTS("STALE", "events through stale handles of this slot's earlier occupants were refused"),
-    WRITER_DIED_MID_RECORD("TORN", "a writer died mid-record"),
+    WRITER_DIED_MID_RECORD("DIED", "a writer died mid-record"),
     CORRUPT_RECORD("CORRUPT", "a record fails its checksum or stamp (stray write)");
 
     private final String flag;

@@ -23,12 +23,8 @@ import java.util.concurrent.Callable;
 /** {@code shdump check}: audits every history in the window; exit 1 if any anomaly. */
 @Command(
     name = "check",
-    description = {
-        "Audits every history in the window and prints one line per anomaly, with the address, generation",
-        "and the event that shows it: an event after DESTROY (use after free), a refcount below zero, a",
-        "double DESTROY, a DESTROY while references remain, an object still live when every process that",
-        "used it is dead (leak at death), events refused through stale handles, a writer that died",
-        "mid-record, a corrupt record. Exit code 1 if there is any, for scripts."},
+    header = "Audit every history for refcount and lifetime bugs; exit 1 if any.",
+    description = "Audits every history in the window and prints one line per anomaly, with the address, generation and the event that shows it: an event after DESTROY (use after free), a refcount below zero, a double DESTROY, a DESTROY while references remain, an object still live when every process that used it is dead (leak at death), events refused through stale handles, a writer that died mid-record, a corrupt record. Exit code 1 if there is any, for scripts.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump check",
@@ -64,6 +60,11 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
             {
                 err().println("shdump: list '" + info.name() + "' is corrupt and was not checked: " + info.problem());
                 anomalies++;
+                if (json)
+                {
+                    out.println(Json.object().field("type", "anomaly").field("kind", "CORRUPT_LIST")
+                        .field("list", info.name()).field("detail", info.problem()));
+                }
                 continue;
             }
             for (final Incarnation incarnation : reader.incarnations(info))
@@ -125,12 +126,13 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         if (anomaly.event() != null)
         {
             json.field("position", anomaly.event().position())
-                .field("pid", anomaly.event().pid())
-                .field("verb", anomaly.event().verb())
-                .field("message", anomaly.event().message());
-            if (anomaly.event().wallNanos() != 0)
+                .field("pid", anomaly.event().pid());
+            // A record that is not a valid event has no verb, message or time worth showing.
+            if (anomaly.event().status() == org.structhist.reader.EventStatus.VALID)
             {
-                json.field("time", Times.iso(anomaly.event().wallNanos()));
+                json.field("verb", anomaly.event().verb())
+                    .field("message", anomaly.event().message())
+                    .field("time", Times.iso(anomaly.event().wallNanos()));
             }
         }
         return json;

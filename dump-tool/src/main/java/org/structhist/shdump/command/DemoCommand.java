@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
  */
 @Command(
     name = "demo",
+    header = "Replay the OpenSIPS TCP refcount bug in a crashing server and find its cause.",
     sortOptions = false,
     // One paragraph per element, so picocli wraps it to the terminal.
     description = {

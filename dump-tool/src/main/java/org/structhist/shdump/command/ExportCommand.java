@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 /** {@code shdump export}: the selected histories as JSON lines or as a Chrome/Perfetto trace. */
 @Command(
     name = "export",
+    header = "Write histories as JSON lines or as a Chrome/Perfetto trace.",
     // One string per paragraph: picocli wraps each to the terminal, and shows the first in the command list.
     description = {
         "Writes histories to a file, as JSON lines or as a Chrome/Perfetto trace.",

@@ -18,10 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code shdump info}: what the file is, which lists it holds, who wrote it. */
 @Command(
     name = "info",
-    description = {
-        "The file's format version, size and clock base; each list with its window, how full it is, how",
-        "many objects were pushed and pushed out, events kept and dropped; each writer with its pid, start",
-        "time, last heartbeat and whether it is alive now."},
+    header = "What the file holds: its lists, how full they are, and who wrote it.",
+    description = "The file's format version, size and clock base; each list with its window, how full it is, how many objects were pushed and pushed out, events kept and dropped; each writer with its pid, start time, last heartbeat and whether it is alive now.",
     footerHeading = "%nExamples:%n",
     footer = {"  shdump info", "  shdump --file /dev/shm/app.hist info --json"})
 public final class InfoCommand extends FileCommand implements Callable<Integer>

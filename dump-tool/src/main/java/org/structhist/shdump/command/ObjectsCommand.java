@@ -28,11 +28,8 @@ import java.util.stream.Collectors;
 /** {@code shdump objects}: one line per incarnation in the window. */
 @Command(
     name = "objects",
-    description = {
-        "One line per incarnation in the window, oldest push first: address, generation, list, state",
-        "(live, unref, destroyed, leaked), events, refcount now (from the verbs), first and last event",
-        "time, and anomaly flags (UAD use after destroy, NEG refcount below zero, DD double destroy, DWR",
-        "destroy with refs, LEAK live at death, STALE stale-handle events, TORN, CORRUPT)."},
+    header = "One line per incarnation in the window: state, refcount, anomaly flags.",
+    description = "One line per incarnation in the window, oldest push first: address, generation, list, state (live, unref, destroyed, leaked), events, refcount now (from the verbs), first and last event time, and anomaly flags (UAD use after destroy, NEG refcount below zero, DD double destroy, DWR destroy with refs, LEAK live at death, STALE stale-handle events, DIED writer died mid-record, CORRUPT corrupt record).",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump objects --list 'TCP con' --live",
@@ -101,6 +98,12 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
                     selected.add(history);
                 }
             }
+        }
+        if (lists.size() > 1)
+        {
+            // Oldest push first across lists too: push numbers of different lists do not compare, push times do.
+            selected.sort(java.util.Comparator.comparingLong(h -> reader.wallNanos(
+                h.incarnation().creatorPid(), h.incarnation().pushTimeNanos())));
         }
         final List<AuditedHistory> shown = limit == null || selected.size() <= limit ?
             selected : selected.subList(selected.size() - limit, selected.size());

@@ -21,15 +21,12 @@ import java.util.function.Predicate;
 /** {@code shdump show --obj ADDRESS}: every incarnation of one address, oldest first, event by event. */
 @Command(
     name = "show",
-    description = {
-        "Every incarnation of an address still in the window, oldest first: each event with wall time,",
-        "delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for",
-        "events dropped between the kept first and last ones and for records that are not valid events;",
-        "then the history's anomalies. Finds the address by scanning object headers only."},
+    header = "Every incarnation of one address, event by event, with a running refcount.",
+    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped between the kept first and last ones and for records that are not valid events; then the history's anomalies. Finds the address by scanning object headers only.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump show --obj 0x7f95acf6ea60",
-        "  shdump show --obj 140281261664864 --verb TCP_UNREF --pid 49313",
+        "  shdump show --obj 140280828717664 --verb TCP_UNREF --pid 49313",
         "  shdump show --obj 0x7f95acf6ea60 --since 2026-11-22T05:43:28Z --json",
         "",
         "Exit code 1 when no list holds a history of that address."})

@@ -22,16 +22,8 @@ import java.util.concurrent.locks.LockSupport;
 /** {@code shdump tail}: follows a live history file and prints events as they commit, like {@code tail -f}. */
 @Command(
     name = "tail",
-    description = {
-        "Follows a history file that live processes write and prints each event",
-        "once it is committed, one line each: list, address, generation, position,",
-        "time (UTC), pid, thread, verb, message. Starts from now (--from-start: prints",
-        "every event kept first) and polls every --interval ms, reading only what is",
-        "new. Per object, events come in position order: one still being written",
-        "holds the later ones back until it commits. Markers say what could not be",
-        "shown: events the ring overwrote before a poll read them, a record whose",
-        "writer died mid-record. Runs until Ctrl-C, SIGTERM or --exit-after, then",
-        "exits 0. A file that does not exist yet is exit code 3."},
+    header = "Follow a live file and print events as they commit, like tail -f.",
+    description = "Follows a history file that live processes write and prints each event once it is committed, one line each: list, address, generation, position, time (UTC), pid, thread, verb, message. Starts from now (--from-start: prints every event kept first) and polls every --interval ms, reading only what is new. Per object, events come in position order: one still being written holds the later ones back until it commits. Markers say what could not be shown: events the ring overwrote before a poll read them, a record whose writer died mid-record. Runs until Ctrl-C, SIGTERM or --exit-after, then exits 0. A file that does not exist yet is exit code 3.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump tail                                   every event from now on",

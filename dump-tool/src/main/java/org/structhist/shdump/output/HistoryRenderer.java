@@ -233,6 +233,7 @@ public final class HistoryRenderer
             .field("format", e.format())
             .field("args", e.args())
             .field("text", e.text())
+            .field("textTruncated", e.textTruncated())
             .field("message", e.message())
             .field("refs", refs, refs != AuditedHistory.UNKNOWN)
             .field("stack", e.stack());

@@ -23,22 +23,29 @@ echo "$out"
 address=$(echo "$out" | sed -n 's/.*lookup=\(0x[0-9a-f]*\).*/\1/p')
 ls -l "$history" "$log"
 
+# What a user without structhist would run on the text log: grep for one object, and for the audit an
+# awk pass that keeps a refcount per address and flags what check flags (below zero, destroy with refs,
+# use after destroy). Output goes through a pipe: with stdout on /dev/null GNU grep stops at the first
+# match, which would time nothing.
+awk_audit='{ a=$5; if (a in dead) { print "use after destroy", a } if ($4=="TCP_REF") rc[a]++; else if ($4=="TCP_UNREF") { if (--rc[a] < 0) print "below zero", a } else if ($4=="TCP_DESTROY") { if (rc[a] > 0) print "destroy with refs", a; dead[a]=1 } }'
+printf '%s\n' "$awk_audit" > "$dir/audit.awk"
 shdump="java $flags -jar dump-tool/target/shdump.jar --no-color --file $history"
 commands=(
     "$shdump --obj $address"
     "grep -F $address $log"
     "$shdump check"
-    "grep -c -F TCP_DESTROY $log"
+    "mawk -f $dir/audit.awk $log"
 )
+command -v mawk >/dev/null 2>&1 || commands[3]="awk -f $dir/audit.awk $log"
 if command -v hyperfine >/dev/null 2>&1; then
-    hyperfine --warmup 1 --runs 5 -i --export-markdown "$dir/cli-vs-grep.md" "${commands[@]}"
+    hyperfine --warmup 1 --runs 5 -i --output=pipe --export-markdown "$dir/cli-vs-grep.md" "${commands[@]}"
     cat "$dir/cli-vs-grep.md"
 else
     for c in "${commands[@]}"; do
         best=""
         for run in 1 2 3 4 5; do
             start=$(date +%s%N)
-            eval "$c" >/dev/null 2>&1 || true
+            eval "$c" 2>&1 | cat >/dev/null || true
             took=$(( ($(date +%s%N) - start) / 1000000 ))
             if [ -z "$best" ] || [ "$took" -lt "$best" ]; then best=$took; fi
         done

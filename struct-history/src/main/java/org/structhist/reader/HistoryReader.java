@@ -2,37 +2,25 @@ package org.structhist.reader;
 
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.structhist.Effect;
 import org.structhist.HistoryFormatException;
-import org.structhist.format.EventChecksum;
-import org.structhist.format.EventDescriptor;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.ListGeometry;
 import org.structhist.format.ObjectSlotDescriptor;
-import org.structhist.format.StringTableDescriptor;
-import org.structhist.format.ThreadTableDescriptor;
-import org.structhist.format.VerbTableDescriptor;
-import org.structhist.format.WriterRegistryDescriptor;
-import org.structhist.internal.ProcessIdentity;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -53,23 +41,15 @@ import static org.structhist.format.ObjectSlotDescriptor.*;
  */
 public final class HistoryReader implements AutoCloseable
 {
-    private static final int TORN_RETRIES = 3;
-    private static final int MAX_CACHED_STRING_CHARS = 1024;
 
     private final String name;
     private final AtomicBuffer buffer;
     private final FileLayout layout;
     @SuppressWarnings("unused") // keeps the mapping alive for as long as this reader is reachable
     private final MappedByteBuffer mapping;
-    private final Map<Integer, String> strings = new HashMap<>();
-    private Map<Long, WriterInfo> writersByPid;
-    private boolean writersMayHaveChanged;
-    private final Map<Long, String> threadNames = new HashMap<>();
-    /** Thread table entries below this index have been looked at (see {@link #scanThreadTable}). */
-    private int threadEntriesScanned;
-    /** Entries below {@link #threadEntriesScanned} that were claimed but not yet valid when looked at. */
-    private int[] pendingThreadEntries = new int[0];
-    private int pendingThreadEntryCount;
+    private final StringTableView strings;
+    private final ProcessRegistryView registry;
+    private final EventRecordReader records;
 
     private HistoryReader(final String name, final AtomicBuffer buffer, final MappedByteBuffer mapping)
     {
@@ -77,6 +57,9 @@ public final class HistoryReader implements AutoCloseable
         this.buffer = buffer;
         this.mapping = mapping;
         this.layout = FileLayout.read(buffer, buffer.capacity(), name);
+        this.strings = new StringTableView(buffer, layout);
+        this.registry = new ProcessRegistryView(buffer, layout, strings);
+        this.records = new EventRecordReader(buffer, strings, registry);
     }
 
     /**
@@ -242,66 +225,28 @@ public final class HistoryReader implements AutoCloseable
     /** Every writer in the registry, with whether it is alive now. */
     public List<WriterInfo> writers()
     {
-        final List<WriterInfo> writers = new ArrayList<>();
-        for (int i = 0; i < layout.maxWriters; i++)
-        {
-            final int entry = WriterRegistryDescriptor.entryOffset(layout.writerRegistryOffset, i);
-            final long pid = buffer.getLongVolatile(entry + WriterRegistryDescriptor.PID_OFFSET);
-            if (pid == 0)
-            {
-                continue;
-            }
-            final long start = buffer.getLong(entry + WriterRegistryDescriptor.PROCESS_START_MILLIS_OFFSET);
-            writers.add(new WriterInfo(i, pid, start,
-                buffer.getLong(entry + WriterRegistryDescriptor.CLOCK_BASE_WALL_NANOS_OFFSET),
-                buffer.getLong(entry + WriterRegistryDescriptor.CLOCK_BASE_MONOTONIC_NANOS_OFFSET),
-                buffer.getLongVolatile(entry + WriterRegistryDescriptor.HEARTBEAT_MILLIS_OFFSET),
-                buffer.getLong(entry + WriterRegistryDescriptor.COARSE_CLOCK_RESOLUTION_NANOS_OFFSET),
-                buffer.getIntVolatile(entry + WriterRegistryDescriptor.STATE_OFFSET) ==
-                    WriterRegistryDescriptor.STATE_DETACHED,
-                ProcessIdentity.isAlive(pid, start)));
-        }
-        return writers;
+        return registry.writers();
     }
 
     /**
      * Lets lookups find writers registered since the registry was first read: call it between polls of
-     * a live file. Nothing is read again until a lookup misses: the next {@link #writer} (or
-     * {@link #wallNanos}) of a pid not yet known reads the registry once more.
+     * a live file. Nothing is read again until a lookup misses.
      */
     public void refresh()
     {
-        writersMayHaveChanged = true;
+        registry.refresh();
     }
 
     /** The writer registered with {@code pid}, if any. */
     public Optional<WriterInfo> writer(final long pid)
     {
-        if (writersByPid == null || (writersMayHaveChanged && !writersByPid.containsKey(pid)))
-        {
-            writersMayHaveChanged = false;
-            final Map<Long, WriterInfo> map = new HashMap<>();
-            for (final WriterInfo w : writers())
-            {
-                // An entry caught mid-claim has no clock base yet: leave it out, so that a later miss
-                // (after refresh) reads it again once it is complete rather than keeping it half-made.
-                if (w.clockBaseWallNanos() != 0)
-                {
-                    map.put(w.pid(), w);
-                }
-            }
-            writersByPid = map;
-        }
-        return Optional.ofNullable(writersByPid.get(pid));
+        return registry.writer(pid);
     }
 
     /** Wall time (epoch ns) of a {@code System.nanoTime()} value taken by process {@code pid}. */
     public long wallNanos(final long pid, final long nanoTime)
     {
-        final Optional<WriterInfo> writer = writer(pid);
-        return writer.isPresent() ?
-            writer.get().clockBaseWallNanos() + (nanoTime - writer.get().clockBaseMonotonicNanos()) :
-            clockBaseWallNanos() + (nanoTime - clockBaseMonotonicNanos());
+        return registry.wallNanos(pid, nanoTime);
     }
 
     /**
@@ -310,134 +255,19 @@ public final class HistoryReader implements AutoCloseable
      */
     public boolean isWriterAlive(final long pid)
     {
-        if (pid <= 0)
-        {
-            return false;
-        }
-        final Optional<WriterInfo> writer = writer(pid);
-        return writer.isPresent() ? ProcessIdentity.isAlive(pid, writer.get().processStartMillis()) :
-            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return registry.isWriterAlive(pid);
     }
 
-    /**
-     * The registered name of thread {@code threadId} of {@code pid}, or "thread-ID". Threads that
-     * registered after the table was first read are found too: a name not known yet makes the reader look
-     * at the entries added since, and at those that were still being written then.
-     */
+    /** The registered name of thread {@code threadId} of {@code pid}, or "thread-ID". */
     public String threadName(final int pid, final int threadId)
     {
-        final long key = threadKey(pid, threadId);
-        String known = threadNames.get(key);
-        if (known == null)
-        {
-            scanThreadTable();
-            known = threadNames.get(key);
-        }
-        return known != null ? known : "thread-" + threadId;
-    }
-
-    /**
-     * Reads the thread table entries not looked at yet, and again those that were not valid when looked
-     * at. Each entry is read whole at most once after it became valid, so a live file with threads coming
-     * and going costs work in proportion to the threads, not to the lookups.
-     */
-    private void scanThreadTable()
-    {
-        int stillPending = 0;
-        for (int i = 0; i < pendingThreadEntryCount; i++)
-        {
-            if (!readThreadEntry(pendingThreadEntries[i]))
-            {
-                pendingThreadEntries[stillPending++] = pendingThreadEntries[i];
-            }
-        }
-        pendingThreadEntryCount = stillPending;
-        final int registered = Math.min(layout.maxThreads,
-            Math.max(0, buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET)));
-        for (int i = threadEntriesScanned; i < registered; i++)
-        {
-            if (!readThreadEntry(i))
-            {
-                if (pendingThreadEntryCount == pendingThreadEntries.length)
-                {
-                    // Bounded by Max Threads, which the header check bounds by the file's size.
-                    pendingThreadEntries = Arrays.copyOf(pendingThreadEntries,
-                        Math.max(16, pendingThreadEntries.length * 2));
-                }
-                pendingThreadEntries[pendingThreadEntryCount++] = i;
-            }
-        }
-        threadEntriesScanned = Math.max(threadEntriesScanned, registered);
-    }
-
-    /** Adds thread table entry {@code index} to the names if it is valid (its Pid, stored last, is set). */
-    private boolean readThreadEntry(final int index)
-    {
-        final int entry = layout.threadTableOffset + index * ThreadTableDescriptor.ENTRY_LENGTH;
-        final int entryPid = buffer.getIntVolatile(entry + ThreadTableDescriptor.PID_OFFSET);
-        if (entryPid == 0)
-        {
-            return false;
-        }
-        final long tid = buffer.getLong(entry + ThreadTableDescriptor.THREAD_ID_OFFSET);
-        threadNames.put(threadKey(entryPid, (int)tid), string(buffer.getInt(entry + ThreadTableDescriptor.NAME_ID_OFFSET)));
-        return true;
-    }
-
-    private static long threadKey(final int pid, final int threadId)
-    {
-        return ((long)pid << 32) | (threadId & 0xFFFF_FFFFL);
+        return registry.threadName(pid, threadId);
     }
 
     /** The string with id {@code id}: "" for 0, a marker for an id that does not lead to a string. */
     public String string(final int id)
     {
-        if (id == StringTableDescriptor.NO_STRING)
-        {
-            return "";
-        }
-        final String cached = strings.get(id);
-        if (cached != null)
-        {
-            return cached;
-        }
-        final String value = readString(id);
-        if (value.length() <= MAX_CACHED_STRING_CHARS)
-        {
-            // Long strings (stacks) are not kept: in a hostile file every event could name a distinct
-            // 16 KiB one, and the cache would grow far beyond the file.
-            strings.put(id, value);
-        }
-        return value;
-    }
-
-    private String readString(final int id)
-    {
-        if (id < StringTableDescriptor.FIRST_ENTRY_OFFSET || (id & (StringTableDescriptor.ALIGNMENT - 1)) != 0 ||
-            (long)id + StringTableDescriptor.ENTRY_HEADER_LENGTH > layout.stringDataLength)
-        {
-            return "<bad string id " + id + ">";
-        }
-        final int entry = layout.stringDataOffset + id;
-        final int length = buffer.getInt(entry + StringTableDescriptor.LENGTH_OFFSET);
-        if (length < 0 || length > StringTableDescriptor.MAX_STRING_BYTES ||
-            (long)id + StringTableDescriptor.ENTRY_HEADER_LENGTH + length > layout.stringDataLength)
-        {
-            return "<bad string id " + id + ">";
-        }
-        final byte[] bytes = new byte[length];
-        buffer.getBytes(entry + StringTableDescriptor.BYTES_OFFSET, bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** Verb name and effect of verb id {@code id}. */
-    private long verbEntry(final int id)
-    {
-        if (id < 1 || id > layout.maxVerbs)
-        {
-            return 0;
-        }
-        return buffer.getLongVolatile(layout.verbTableOffset + (id - 1) * VerbTableDescriptor.ENTRY_LENGTH);
+        return strings.string(id);
     }
 
     /** The incarnations now in the window of {@code list}, oldest push first. */
@@ -574,7 +404,7 @@ public final class HistoryReader implements AutoCloseable
         final int firstEnd = Math.min(count, pinned);
         for (int p = 0; p < firstEnd; p++)
         {
-            final Event event = readEvent(list, slotOffset, incarnation.generation(), p);
+            final Event event = records.read(list, slotOffset, incarnation.generation(), p);
             if (event != null)
             {
                 visitor.accept(event);
@@ -582,7 +412,7 @@ public final class HistoryReader implements AutoCloseable
         }
         for (int p = Math.max(pinned, count - ring); p < count; p++)
         {
-            final Event event = readEvent(list, slotOffset, incarnation.generation(), p);
+            final Event event = records.read(list, slotOffset, incarnation.generation(), p);
             if (event != null)
             {
                 visitor.accept(event);
@@ -629,141 +459,7 @@ public final class HistoryReader implements AutoCloseable
         {
             return Optional.empty();
         }
-        return Optional.ofNullable(readEvent(list, slotOffset, incarnation.generation(), position));
-    }
-
-    private Event readEvent(final ListInfo list, final int slotOffset, final int generation, final int position)
-    {
-        final int record = slotOffset + ObjectSlotDescriptor.HEADER_LENGTH +
-            recordIndex(position, list.pinnedFirst(), list.eventsPerObject()) * list.entrySize();
-        final long expected = EventDescriptor.stamp(generation, position);
-        final int payloadLongs = EventDescriptor.payloadLongs(list.entrySize());
-        final long[] payload = new long[payloadLongs];
-        for (int attempt = 0; attempt < TORN_RETRIES; attempt++)
-        {
-            final long stampBefore = buffer.getLongVolatile(record + EventDescriptor.STAMP_OFFSET);
-            final long timestamp = buffer.getLong(record + EventDescriptor.TIMESTAMP_OFFSET);
-            final int pid = buffer.getInt(record + EventDescriptor.PID_OFFSET);
-            final int threadId = buffer.getInt(record + EventDescriptor.THREAD_ID_OFFSET);
-            final int verbId = buffer.getShort(record + EventDescriptor.VERB_ID_OFFSET) & 0xFFFF;
-            final int flags = buffer.getShort(record + EventDescriptor.FLAGS_OFFSET) & 0xFFFF;
-            final int formatId = buffer.getInt(record + EventDescriptor.FORMAT_ID_OFFSET);
-            final int stackId = buffer.getInt(record + EventDescriptor.STACK_ID_OFFSET);
-            final int checksum = buffer.getInt(record + EventDescriptor.CHECKSUM_OFFSET);
-            for (int i = 0; i < payloadLongs; i++)
-            {
-                payload[i] = buffer.getLong(record + EventDescriptor.PAYLOAD_OFFSET + (i << 3));
-            }
-            VarHandle.loadLoadFence();
-            final long stampAfter = buffer.getLongVolatile(record + EventDescriptor.STAMP_OFFSET);
-
-            if (stampBefore != expected)
-            {
-                if (generation(buffer.getLongVolatile(slotOffset + STATE_OFFSET)) != generation)
-                {
-                    return null; // the slot was taken by a newer incarnation while we read: not ours to show
-                }
-                if ((int)(stampBefore >>> 32) == generation && (stampBefore & 0xFFFF_FFFFL) > position)
-                {
-                    if (isLappedBy(list, slotOffset, generation, position, stampBefore & 0xFFFF_FFFFL))
-                    {
-                        return null; // the ring lapped this position while we read: dropped, not lost
-                    }
-                    if (generation(buffer.getLongVolatile(slotOffset + STATE_OFFSET)) != generation)
-                    {
-                        return null; // pushed again between the two looks at State: a newer occupant's record
-                    }
-                    return invalid(position, EventStatus.CORRUPT, timestamp, pid, threadId);
-                }
-                return invalid(position, EventStatus.IN_FLIGHT, timestamp, pid, threadId);
-            }
-            if (stampAfter != stampBefore)
-            {
-                continue;
-            }
-            // The list, not the record, says whether records carry checksums: a flag inside the
-            // record could be the very bit a stray write flipped.
-            if (list.checksums())
-            {
-                if ((flags & EventDescriptor.FLAG_CHECKSUM) == 0)
-                {
-                    return invalid(position, EventStatus.CHECKSUM_MISMATCH, timestamp, pid, threadId);
-                }
-                long h = EventChecksum.headerHash(expected, timestamp, pid, threadId, verbId, flags, formatId, stackId);
-                for (final long v : payload)
-                {
-                    h = EventChecksum.mix(h, v);
-                }
-                if (EventChecksum.fold(h) != checksum)
-                {
-                    return invalid(position, EventStatus.CHECKSUM_MISMATCH, timestamp, pid, threadId);
-                }
-            }
-            return decode(position, timestamp, pid, threadId, verbId, flags, formatId, stackId, payload);
-        }
-        return invalid(position, EventStatus.TORN, 0, 0, 0);
-    }
-
-    /**
-     * Whether a record expected to hold {@code position} can legitimately hold {@code stampedPosition}
-     * instead: both share a ring record and the object has claimed that many events by now.
-     */
-    private boolean isLappedBy(
-        final ListInfo list, final int slotOffset, final int generation, final int position, final long stampedPosition)
-    {
-        final int ring = list.eventsPerObject() - list.pinnedFirst();
-        final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
-        return position >= list.pinnedFirst() && (stampedPosition - position) % ring == 0 &&
-            generation(state) == generation && stampedPosition < count(state);
-    }
-
-    private Event invalid(final int position, final EventStatus status, final long timestamp, final int pid,
-        final int threadId)
-    {
-        return new Event(position, status, timestamp, 0, pid, threadId, "", "", Effect.NONE, "", new long[0],
-            null, false, false, null);
-    }
-
-    private Event decode(
-        final int position,
-        final long timestamp,
-        final int pid,
-        final int threadId,
-        final int verbId,
-        final int flags,
-        final int formatId,
-        final int stackId,
-        final long[] payload)
-    {
-        final long verb = verbEntry(verbId);
-        final String verbName = verb == 0 ? (verbId == 0 ? "" : "verb#" + verbId) :
-            string(VerbTableDescriptor.nameId(verb));
-        final Effect effect = Effect.ofCode(VerbTableDescriptor.effectCode(verb));
-        final boolean isText = (flags & EventDescriptor.FLAG_TEXT) != 0;
-        final int argCount = isText ? 0 : Math.min(flags & EventDescriptor.FLAG_ARG_COUNT_MASK, payload.length);
-        final long[] args = new long[argCount];
-        System.arraycopy(payload, 0, args, 0, argCount);
-        return new Event(position, EventStatus.VALID, timestamp, wallNanos(pid, timestamp), pid, threadId,
-            threadName(pid, threadId), verbName, effect, string(formatId), args,
-            isText ? unpackText(payload) : null, (flags & EventDescriptor.FLAG_TEXT_TRUNCATED) != 0,
-            (flags & EventDescriptor.FLAG_COARSE_CLOCK) != 0,
-            stackId == StringTableDescriptor.NO_STRING ? null : string(stackId));
-    }
-
-    private static String unpackText(final long[] payload)
-    {
-        final byte[] bytes = new byte[payload.length << 3];
-        int length = 0;
-        for (int i = 0; i < bytes.length; i++)
-        {
-            final byte b = (byte)(payload[i >> 3] >>> ((i & 7) << 3));
-            if (b == 0)
-            {
-                break;
-            }
-            bytes[length++] = b;
-        }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        return Optional.ofNullable(records.read(list, slotOffset, incarnation.generation(), position));
     }
 
     /** Nothing to release: the mapping goes when this reader is unreachable. */

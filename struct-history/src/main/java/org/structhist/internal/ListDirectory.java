@@ -23,6 +23,14 @@ public final class ListDirectory
 {
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int CLAIMED_BY_ME = initialisingBy(ProcessIdentity.PID);
+    /**
+     * Serialises list lookups and creations across every ListDirectory of this process. A waiter takes an
+     * entry claimed in its own pid for the leftover of a dead process that had the same pid, which holds
+     * only while no other thread of this process is creating a list. HistoryFile's lock ensures that per
+     * HistoryFile instance, but one file opened under two paths (a symlink, a hard link, a bind mount)
+     * has two instances: without this lock both would create their list in the same entry.
+     */
+    private static final Object CREATE_LOCK = new Object();
 
     /** A list's directory entry as found or made. */
     public static final class Entry
@@ -70,6 +78,21 @@ public final class ListDirectory
      * that an existing entry's parameters are the ones it asked for.
      */
     public Entry findOrCreate(
+        final String name,
+        final int window,
+        final int eventsPerObject,
+        final int pinnedFirst,
+        final int entrySize,
+        final int flags,
+        final long wallNanos)
+    {
+        synchronized (CREATE_LOCK)
+        {
+            return findOrCreateLocked(name, window, eventsPerObject, pinnedFirst, entrySize, flags, wallNanos);
+        }
+    }
+
+    private Entry findOrCreateLocked(
         final String name,
         final int window,
         final int eventsPerObject,

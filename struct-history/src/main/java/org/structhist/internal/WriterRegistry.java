@@ -34,7 +34,24 @@ public final class WriterRegistry
         final long monotonicNanos,
         final long coarseResolutionNanos)
     {
-        final long pid = ProcessIdentity.PID;
+        return register(buffer, layout, ProcessIdentity.PID, ProcessIdentity.START_MILLIS, wallNanos, monotonicNanos,
+            coarseResolutionNanos);
+    }
+
+    /**
+     * {@link #register} for process {@code pid} started at {@code startMillis}: what a process does at open,
+     * with the process named by the caller, so that one JVM can act as several processes (the stress tests
+     * race two registrations of different pids; a process only ever registers itself).
+     */
+    public static WriterRegistry register(
+        final UnsafeBuffer buffer,
+        final FileLayout layout,
+        final long pid,
+        final long startMillis,
+        final long wallNanos,
+        final long monotonicNanos,
+        final long coarseResolutionNanos)
+    {
         int claimed = NOT_REGISTERED;
         for (int i = 0; i < layout.maxWriters && claimed == NOT_REGISTERED; i++)
         {
@@ -64,13 +81,19 @@ public final class WriterRegistry
             return new WriterRegistry(buffer, NOT_REGISTERED);
         }
         buffer.putIntRelease(claimed + STATE_OFFSET, STATE_CLAIMING);
-        buffer.putLong(claimed + PROCESS_START_MILLIS_OFFSET, ProcessIdentity.START_MILLIS);
+        buffer.putLong(claimed + PROCESS_START_MILLIS_OFFSET, startMillis);
         buffer.putLong(claimed + CLOCK_BASE_WALL_NANOS_OFFSET, wallNanos);
         buffer.putLong(claimed + CLOCK_BASE_MONOTONIC_NANOS_OFFSET, monotonicNanos);
         buffer.putLong(claimed + COARSE_CLOCK_RESOLUTION_NANOS_OFFSET, coarseResolutionNanos);
         buffer.putLong(claimed + HEARTBEAT_MILLIS_OFFSET, System.currentTimeMillis());
         buffer.putIntRelease(claimed + STATE_OFFSET, STATE_ATTACHED);
         return new WriterRegistry(buffer, claimed);
+    }
+
+    /** Offset of this process's registry entry in the file, or {@link #NOT_REGISTERED}. */
+    public int claimedEntryOffset()
+    {
+        return entryOffset;
     }
 
     public boolean isRegistered()

@@ -639,6 +639,20 @@ public class ContenderBenchmark
         thread.calls++;
     }
 
+    /**
+     * {@link #log4jGarbageFree} with Log4j's millisecond clock. Its default clock (for the microseconds
+     * the pattern prints) takes a {@code java.time.Instant} from the JDK per event, which is garbage unless
+     * C2's escape analysis removes it; this one reads {@code System.currentTimeMillis()}: no Instant, and
+     * timestamps to the millisecond only.
+     */
+    @Benchmark
+    @Fork(value = 2, jvmArgs = {"--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "-Dlog4j2.clock=SystemMillisClock"})
+    public void log4jMillisClock(final Log4jState log4j, final Log4jThread thread)
+    {
+        log4jGarbageFree(log4j, thread);
+    }
+
     /** What most code writes: the longs autoboxed (values above 127 are new Long objects). */
     @Benchmark
     public void log4jBoxedArgs(final Log4jState log4j, final Log4jThread thread)

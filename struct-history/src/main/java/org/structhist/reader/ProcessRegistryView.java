@@ -116,8 +116,9 @@ final class ProcessRegistryView
             return false;
         }
         final Optional<WriterInfo> writer = writer(pid);
-        return writer.isPresent() ? ProcessIdentity.isAlive(pid, writer.get().processStartMillis()) :
-            ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        // Through ProcessIdentity in both cases: it knows a pid alone is reused, and that a pid past
+        // 32 bits (a corrupt registry) is no process, where ProcessHandle.of would truncate it.
+        return ProcessIdentity.isAlive(pid, writer.isPresent() ? writer.get().processStartMillis() : 0);
     }
 
     /**

@@ -167,12 +167,7 @@ public final class HistoryAudit
     /** Whether process {@code pid} is alive, by the writer registry's identity when it has one. */
     public boolean isAlive(final long pid)
     {
-        if (pid <= 0)
-        {
-            return false;
-        }
-        return aliveByPid.computeIfAbsent(pid, p -> reader.writer(p)
-            .map(w -> w.alive())
-            .orElseGet(() -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)));
+        // Cached: one audit asks about the same few pids for every event.
+        return aliveByPid.computeIfAbsent(pid, reader::isWriterAlive);
     }
 }

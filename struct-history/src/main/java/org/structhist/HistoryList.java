@@ -394,15 +394,18 @@ public final class HistoryList
 
         final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
         writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
-        long h = checksums ?
-            EventChecksum.headerHash(stamp, timestamp, PID, thread.threadId, verbId, flags, formatId, stackId) : 0;
         for (int i = 0; i < payloadLongs; i++)
         {
             buffer.putLong(record + PAYLOAD_OFFSET + (i << 3), payload[i]);
-            h = EventChecksum.mix(h, payload[i]);
         }
         if (checksums)
         {
+            // From this thread's scratch copy, never from the record a stale writer may be changing.
+            long h = EventChecksum.headerHash(stamp, timestamp, PID, thread.threadId, verbId, flags, formatId, stackId);
+            for (int i = 0; i < payloadLongs; i++)
+            {
+                h = EventChecksum.mix(h, payload[i]);
+            }
             buffer.putInt(record + CHECKSUM_OFFSET, EventChecksum.fold(h));
         }
         buffer.putLongRelease(record + STAMP_OFFSET, stamp);

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -73,16 +72,15 @@ public final class MappedFile
         {
             return attach(path, options.attachTimeoutMillis());
         }
-        removeTemporariesOfDeadCreators(path);
-        final Path temporary = path.resolveSibling(path.getFileName() + TEMPORARY_INFIX + ProcessIdentity.PID +
-            "-" + System.nanoTime());
+        FileCreation.removeTemporariesOfDeadCreators(path);
+        final Path temporary = FileCreation.temporaryFor(path);
         try
         {
-            createOwnerOnly(temporary);
+            FileCreation.createOwnerOnly(temporary);
         }
         catch (final IOException ex)
         {
-            throw new StructHistoryException("cannot create history file " + path + ": " + describe(ex), ex);
+            throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
         }
         final MappedFile made = initialise(temporary, path, planned);
         try
@@ -93,60 +91,16 @@ public final class MappedFile
         }
         catch (final FileAlreadyExistsException ex)
         {
-            deleteQuietly(temporary);
+            FileCreation.deleteQuietly(temporary);
             return attach(path, options.attachTimeoutMillis()); // another process won the race
         }
         catch (final IOException | UnsupportedOperationException ex)
         {
-            deleteQuietly(temporary);
-            throw new StructHistoryException("cannot create history file " + path + ": " + describe(ex), ex);
+            FileCreation.deleteQuietly(temporary);
+            throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
         }
-        deleteQuietly(temporary);
+        FileCreation.deleteQuietly(temporary);
         return new MappedFile(path, made.mapping, made.layout, true);
-    }
-
-    private static final String TEMPORARY_INFIX = ".creating-";
-
-    /** Removes {@code NAME.creating-PID-N} files whose creator is dead: what a kill during creation left. */
-    private static void removeTemporariesOfDeadCreators(final Path path)
-    {
-        final String prefix = path.getFileName() + TEMPORARY_INFIX;
-        try (java.util.stream.Stream<Path> siblings = Files.list(path.toAbsolutePath().getParent()))
-        {
-            siblings.filter(p -> p.getFileName().toString().startsWith(prefix)).forEach(p ->
-            {
-                final String rest = p.getFileName().toString().substring(prefix.length());
-                final int dash = rest.indexOf('-');
-                try
-                {
-                    final long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                    if (!ProcessIdentity.isAlive(pid, 0))
-                    {
-                        deleteQuietly(p);
-                    }
-                }
-                catch (final NumberFormatException ignore)
-                {
-                    // Not one of ours.
-                }
-            });
-        }
-        catch (final IOException | RuntimeException ignore)
-        {
-            // Best effort: a leftover temporary wastes space but harms nothing.
-        }
-    }
-
-    private static void createOwnerOnly(final Path path) throws IOException
-    {
-        try
-        {
-            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        catch (final UnsupportedOperationException ex)
-        {
-            Files.createFile(path);
-        }
     }
 
     /** Fills, maps and initialises {@code path}; errors name {@code reportedAs}, the file the user asked for. */
@@ -161,9 +115,9 @@ public final class MappedFile
         }
         catch (final IOException | RuntimeException ex)
         {
-            deleteQuietly(path);
+            FileCreation.deleteQuietly(path);
             throw new StructHistoryException("cannot allocate " + layout.fileLength + " bytes for history file " +
-                reportedAs + " (" + describe(ex) + "): free space there, or make the file smaller with " +
+                reportedAs + " (" + FileCreation.describe(ex) + "): free space there, or make the file smaller with " +
                 "-D" + FileOptions.SIZE_PROPERTY, ex);
         }
         final MappedFile file = new MappedFile(path, mapping, layout, true);
@@ -233,7 +187,7 @@ public final class MappedFile
         }
         catch (final IOException ex)
         {
-            throw new StructHistoryException("cannot open history file " + path + ": " + describe(ex), ex);
+            throw new StructHistoryException("cannot open history file " + path + ": " + FileCreation.describe(ex), ex);
         }
     }
 
@@ -242,27 +196,5 @@ public final class MappedFile
     {
         final java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
-    private static String describe(final Throwable ex)
-    {
-        final String message = ex.getMessage();
-        if (ex instanceof java.nio.file.AccessDeniedException)
-        {
-            return "permission denied";
-        }
-        return message == null ? ex.getClass().getSimpleName() : message;
-    }
-
-    private static void deleteQuietly(final Path path)
-    {
-        try
-        {
-            Files.deleteIfExists(path);
-        }
-        catch (final IOException ignore)
-        {
-            // The creation already failed; the caller reports that, not this.
-        }
     }
 }

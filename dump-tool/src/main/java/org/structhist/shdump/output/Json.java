@@ -131,6 +131,8 @@ public final class Json
         sb.append(':');
     }
 
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
     public static void string(final StringBuilder out, final String value)
     {
         out.append('"');
@@ -147,7 +149,9 @@ public final class Json
                 default:
                     if (c < 0x20)
                     {
-                        out.append(String.format("\\u%04x", (int)c));
+                        // By hand: a hostile file's string can hold thousands of control characters,
+                        // and a String.format per character allocated hundreds of megabytes.
+                        out.append("\\u00").append(HEX_DIGITS[c >>> 4]).append(HEX_DIGITS[c & 0xF]);
                     }
                     else
                     {

@@ -155,7 +155,8 @@ public final class ReaderFuzz
         // allocates too: only an execution that allocates that much again is a finding.
         if (allocated > ALLOCATION_LIMIT && readAll(chosen, length) > ALLOCATION_LIMIT)
         {
-            throw new AssertionError("one read of a " + length + "-byte mutant allocated " + allocated + " bytes");
+            throw new AssertionError("one read of a " + length + "-byte mutant allocated " + allocated +
+                " bytes (" + allocationByPart(chosen) + "); the mutant is kept as " + keepFinding());
         }
     }
 
@@ -176,6 +177,38 @@ public final class ReaderFuzz
             throw new AssertionError("OutOfMemoryError reading a mutant of " + length + " bytes", ex);
         }
         return THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+    }
+
+    /** Which part of one read allocated what: the reader, then each shdump command on its own. */
+    private String allocationByPart(final String[][] commands)
+    {
+        final StringBuilder parts = new StringBuilder();
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        readEverything();
+        parts.append("reader ").append(THREADS.getCurrentThreadAllocatedBytes() - before);
+        for (final String[] command : commands)
+        {
+            before = THREADS.getCurrentThreadAllocatedBytes();
+            runShdump(command);
+            parts.append(", shdump ").append(String.join(" ", command)).append(' ')
+                .append(THREADS.getCurrentThreadAllocatedBytes() - before);
+        }
+        return parts.toString();
+    }
+
+    /** Copies the mutant out of the scratch directory (deleted at the end of a run) for a post-mortem. */
+    private Path keepFinding()
+    {
+        try
+        {
+            final Path kept = Files.createTempFile("structhist-fuzz-finding-", ".hist");
+            Files.copy(mutant, kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return kept;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     private static long value(final Choices choices, final int length)

@@ -1,0 +1,452 @@
+package org.structhist.alloc;
+
+import org.structhist.HistoryFile;
+import org.structhist.HistoryList;
+import org.structhist.StructHistory;
+import org.structhist.alloc.format.ChunkHeaderDescriptor;
+import org.structhist.alloc.format.HeapLayout;
+import org.structhist.alloc.format.SizeClasses;
+import org.structhist.alloc.format.TaggedIndex;
+import org.structhist.alloc.internal.ChunkLocator;
+import org.structhist.alloc.internal.FreeLists;
+import org.structhist.alloc.internal.HeapFile;
+import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.internal.PageBump;
+import org.structhist.alloc.internal.ProcessTable;
+import org.structhist.alloc.internal.Quarantine;
+import org.structhist.alloc.internal.WallClock;
+import org.structhist.alloc.reader.ChunkInfo;
+import org.structhist.alloc.reader.HeapReader;
+import org.structhist.alloc.reader.HeapSummary;
+import org.structhist.internal.ProcessIdentity;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A heap in a memory-mapped file that several processes open at once: the home of shared, refcounted
+ * structs. An address is the payload's offset in the file, so it is the same in every process and
+ * printable as 0x...; 0 is never an address.
+ * <p>
+ * {@code allocate} and {@code free} take no lock: size classes each have a lock-free free list in the
+ * file (ABA-safe tagged heads), refilled from never-used pages by one CAS. A process killed at any
+ * instruction leaves the heap usable by the others; at worst the chunk it was taking or giving back is
+ * lost to everyone (and a leak report names the chunks it still held). Every chunk has a header (state,
+ * class, owner pid, generation, allocation time) that makes a double free a {@link DoubleFreeException}
+ * and, with poisoning and the quarantine, a use after free a {@link UseAfterFreeException} from
+ * {@link #checkLive} or the {@link #checked()} accessor.
+ * <p>
+ * Thread-safe; one instance per file per process is enough (it holds no per-thread state).
+ */
+public final class SharedHeap implements AutoCloseable
+{
+    /** What a freed payload is filled with when poisoning is on. */
+    public static final byte POISON = (byte)0xDE;
+
+    private final HeapFile file;
+    private final HeapMemory memory;
+    private final HeapLayout layout;
+    private final FreeLists freeLists;
+    private final PageBump pageBump;
+    private final Quarantine quarantine;
+    private final ChunkLocator locator;
+    private final ProcessTable processes;
+    private final HistoryList shm;
+    private final int pid = (int)ProcessIdentity.PID;
+    private final CheckedAccess checked;
+
+    private SharedHeap(final HeapFile file, final HistoryList shm)
+    {
+        this.file = file;
+        this.memory = file.memory;
+        this.layout = file.layout;
+        this.freeLists = new FreeLists(memory);
+        this.pageBump = new PageBump(memory, layout, freeLists);
+        this.quarantine = layout.quarantineBudget > 0 ? new Quarantine(memory, layout, freeLists) : null;
+        this.locator = new ChunkLocator(memory, layout);
+        this.processes = new ProcessTable(memory);
+        this.shm = shm;
+        this.checked = new CheckedAccess(this);
+        processes.register(ProcessIdentity.PID, ProcessIdentity.START_MILLIS);
+    }
+
+    /** Opens {@code path}, creating a heap of {@code capacity} bytes if it does not exist. */
+    public static SharedHeap open(final Path path, final long capacity)
+    {
+        return open(path, HeapOptions.capacity(capacity));
+    }
+
+    /**
+     * Opens {@code path}, creating it with {@code options} if it does not exist; an existing heap must
+     * have been created with the same capacity, poisoning and quarantine.
+     *
+     * @throws HeapException when the file cannot be created, allocated or attached, or differs.
+     */
+    public static SharedHeap open(final Path path, final HeapOptions options)
+    {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(options, "options");
+        final HeapFile file = HeapFile.createOrAttach(path, options);
+        if (!file.created)
+        {
+            final HeapLayout expected = HeapLayout.plan(options.capacity(), options.quarantineSlots(),
+                options.quarantineBytes(), options.poison());
+            if (expected.fileLength != file.layout.fileLength || expected.poison != file.layout.poison ||
+                expected.quarantineBudget != file.layout.quarantineBudget ||
+                expected.quarantineSlots != file.layout.quarantineSlots)
+            {
+                throw new HeapException("heap file " + path + " exists with " + describe(file.layout) +
+                    "; this process asked for " + describe(expected) + " (use the same options, or another file)");
+            }
+        }
+        HistoryList shm = null;
+        if (StructHistory.ENABLED && !options.historyOff())
+        {
+            shm = options.history() != null ? options.history() : HistoryFile.openDefault().list("shm");
+        }
+        return new SharedHeap(file, shm);
+    }
+
+    private static String describe(final HeapLayout layout)
+    {
+        return "capacity " + layout.fileLength + " bytes, poison " + (layout.poison ? "on" : "off") + ", quarantine " +
+            (layout.quarantineBudget == 0 ? "off" : layout.quarantineBudget + " bytes in " + layout.quarantineSlots +
+            " slots");
+    }
+
+    /**
+     * A chunk of at least {@code size} payload bytes; its contents are whatever the last user (or the
+     * poison) left. Garbage-free.
+     *
+     * @throws IllegalArgumentException if {@code size} is negative or larger than {@link #maxAllocation()}.
+     * @throws HeapExhaustedException   if no chunk of that size is free and no pages are left.
+     */
+    public long allocate(final long size)
+    {
+        final int sizeClass = SizeClasses.classFor(size);
+        if (sizeClass < 0)
+        {
+            throw new IllegalArgumentException("cannot allocate " + size + " bytes: a chunk holds 0 to " + maxAllocation());
+        }
+        long index = freeLists.pop(sizeClass);
+        if (index == 0)
+        {
+            index = pageBump.refill(sizeClass);
+            if (index == 0)
+            {
+                throw exhausted(size, sizeClass);
+            }
+        }
+        final long chunk = TaggedIndex.offsetOf(index);
+        final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
+        final int generation = ChunkHeaderDescriptor.nextGeneration(
+            ChunkHeaderDescriptor.generation(memory.getLongVolatile(stateOffset)));
+        memory.putInt(chunk + ChunkHeaderDescriptor.OWNER_PID_OFFSET, pid);
+        memory.putInt(chunk + ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET, (int)size);
+        memory.putLong(chunk + ChunkHeaderDescriptor.ALLOCATED_AT_OFFSET, WallClock.nanos());
+        memory.putInt(chunk + ChunkHeaderDescriptor.FREED_BY_PID_OFFSET, 0);
+        final long address = chunk + ChunkHeaderDescriptor.LENGTH;
+        long handle = 0;
+        if (StructHistory.ENABLED && shm != null)
+        {
+            handle = shm.pushHandle(address);
+            shm.log(handle, ShmVerb.SHM_ALLOC, "alloc %d bytes, generation %d", size, generation & 0xFFFF_FFFFL);
+        }
+        memory.putLong(chunk + ChunkHeaderDescriptor.HISTORY_HANDLE_OFFSET, handle);
+        memory.putLongRelease(stateOffset, ChunkHeaderDescriptor.stateWord(ChunkHeaderDescriptor.STATE_ALLOCATED,
+            sizeClass, generation));
+        return address;
+    }
+
+    private HeapExhaustedException exhausted(final long size, final int sizeClass)
+    {
+        final HeapSummary summary = summary();
+        return new HeapExhaustedException("heap " + file.path + " is full: no free chunk of " +
+            SizeClasses.chunkSize(sizeClass) + " bytes for " + size + " requested, and " +
+            (layout.fileLength - layout.dataOffset - summary.usedBytes()) + " of its " + layout.fileLength +
+            " bytes are left uncarved (" + summary.allocatedChunks() + " chunks allocated" +
+            (summary.quarantinedBytes() > 0 ? ", " + summary.quarantinedBytes() + " bytes in quarantine" : "") + ")");
+    }
+
+    /**
+     * Frees the chunk that {@code allocate} returned as {@code address}. With poisoning its payload is
+     * filled with {@link #POISON}; with the quarantine it waits there before it can be reused.
+     *
+     * @throws DoubleFreeException      if the chunk is not allocated now (freed already, by anyone).
+     * @throws IllegalArgumentException if no allocation returned {@code address}.
+     */
+    public void free(final long address)
+    {
+        final long chunk = chunkFor(address, "free");
+        final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
+        final long word = memory.getLongVolatile(stateOffset);
+        final int sizeClass = ChunkHeaderDescriptor.sizeClass(word);
+        if (ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED ||
+            !memory.compareAndSetLong(stateOffset, word, ChunkHeaderDescriptor.stateWord(
+            ChunkHeaderDescriptor.STATE_QUARANTINED, sizeClass, ChunkHeaderDescriptor.generation(word))))
+        {
+            throw doubleFree(address, chunk);
+        }
+        // This thread alone moved it out of ALLOCATED: the chunk is its own until it is made free below.
+        memory.putInt(chunk + ChunkHeaderDescriptor.FREED_BY_PID_OFFSET, pid);
+        if (StructHistory.ENABLED && shm != null)
+        {
+            final long handle = memory.getLong(chunk + ChunkHeaderDescriptor.HISTORY_HANDLE_OFFSET);
+            shm.log(handle, ShmVerb.SHM_FREE, "free %d bytes", memory.getInt(chunk +
+                ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET));
+            shm.unref(handle);
+        }
+        final long chunkSize = SizeClasses.chunkSize(sizeClass);
+        if (layout.poison)
+        {
+            memory.setMemory(address, chunkSize - ChunkHeaderDescriptor.LENGTH, POISON);
+        }
+        final long index = TaggedIndex.indexOf(chunk);
+        if (quarantine != null)
+        {
+            quarantine.add(index, chunkSize);
+        }
+        else
+        {
+            memory.putLongRelease(stateOffset, ChunkHeaderDescriptor.stateWord(ChunkHeaderDescriptor.STATE_FREE,
+                sizeClass, ChunkHeaderDescriptor.generation(word)));
+            freeLists.push(sizeClass, index);
+        }
+    }
+
+    private DoubleFreeException doubleFree(final long address, final long chunk)
+    {
+        final ChunkInfo info = reader().chunkAt(address);
+        if (StructHistory.ENABLED && shm != null && info.historyHandle() != 0)
+        {
+            shm.log(info.historyHandle(), ShmVerb.SHM_DOUBLE_FREE, "double free, chunk generation %d",
+                info.generationUnsigned());
+        }
+        return new DoubleFreeException("double free of " + hex(address) + ": the chunk is " + info.stateName() +
+            (info.freedByPid() != 0 ? ", freed by pid " + info.freedByPid() : "") + " (generation " +
+            info.generationUnsigned() + ", allocated by pid " + info.ownerPid() + ")");
+    }
+
+    /** The header offset of the chunk {@code allocate} returned as {@code address}; refuses anything else. */
+    private long chunkFor(final long address, final String operation)
+    {
+        final long chunk = locator.chunkOf(address);
+        if (chunk == ChunkLocator.NONE || chunk + ChunkHeaderDescriptor.LENGTH != address)
+        {
+            throw new IllegalArgumentException("cannot " + operation + " " + hex(address) + ": no allocation of heap " +
+                file.path + " returned that address" + (chunk == ChunkLocator.NONE ? "" : " (it lies inside the chunk at " +
+                hex(chunk + ChunkHeaderDescriptor.LENGTH) + ")"));
+        }
+        return chunk;
+    }
+
+    /**
+     * Checks that the chunk holding {@code address} (its start or any byte inside) is allocated now.
+     *
+     * @throws UseAfterFreeException if it is free or quarantined, or no chunk holds the address.
+     */
+    public void checkLive(final long address)
+    {
+        final long chunk = locator.chunkOf(address);
+        if (chunk == ChunkLocator.NONE || ChunkHeaderDescriptor.state(memory.getLongVolatile(
+            chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET)) != ChunkHeaderDescriptor.STATE_ALLOCATED)
+        {
+            throw useAfterFree(address, chunk, -1);
+        }
+    }
+
+    /**
+     * Checks that the chunk holding {@code address} is allocated now and is still the allocation of
+     * {@code generation} (see {@link #generation}): catches a use after the chunk was freed and reused.
+     */
+    public void checkLive(final long address, final int generation)
+    {
+        final long chunk = locator.chunkOf(address);
+        final long word = chunk == ChunkLocator.NONE ? 0 :
+            memory.getLongVolatile(chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET);
+        if (chunk == ChunkLocator.NONE || ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED ||
+            ChunkHeaderDescriptor.generation(word) != generation)
+        {
+            throw useAfterFree(address, chunk, generation);
+        }
+    }
+
+    /** The generation of the allocation that {@code address} lies in (0 if none). */
+    public int generation(final long address)
+    {
+        final long chunk = locator.chunkOf(address);
+        return chunk == ChunkLocator.NONE ? 0 :
+            ChunkHeaderDescriptor.generation(memory.getLongVolatile(chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET));
+    }
+
+    UseAfterFreeException useAfterFree(final long address, final long chunk, final long expectedGeneration)
+    {
+        if (chunk == ChunkLocator.NONE)
+        {
+            return new UseAfterFreeException("use of " + hex(address) + ": no chunk of heap " + file.path +
+                " holds that address");
+        }
+        final ChunkInfo info = reader().chunkAt(address);
+        final boolean reused = info.isAllocated();
+        return new UseAfterFreeException("use after free of " + hex(address) + ": its chunk " +
+            hex(info.address()) + " is " + (reused ? "allocated again (generation " + info.generationUnsigned() +
+            ", expected " + (expectedGeneration & 0xFFFF_FFFFL) + ")" : info.stateName() + ", freed by pid " +
+            info.freedByPid()) + "; allocated by pid " + info.ownerPid() + " as generation " +
+            info.generationUnsigned());
+    }
+
+    /** The chunk holding {@code address}, or null if none. Allocates; not for hot paths. */
+    public ChunkInfo chunk(final long address)
+    {
+        return reader().chunkAt(address);
+    }
+
+    /** Accessors that check, on every access, that the bytes lie in a live chunk's payload. */
+    public CheckedAccess checked()
+    {
+        return checked;
+    }
+
+    /** A summary per size class, walked from the page table now. Allocates; not for hot paths. */
+    public HeapSummary summary()
+    {
+        return reader().summary();
+    }
+
+    /** Chunks still allocated by processes that are dead now. */
+    public List<ChunkInfo> leaks()
+    {
+        return reader().leaks();
+    }
+
+    /** A reader over this heap's mapping. */
+    public HeapReader reader()
+    {
+        return new HeapReader(file.path, memory, layout);
+    }
+
+    public Path path()
+    {
+        return file.path;
+    }
+
+    public long capacity()
+    {
+        return layout.fileLength;
+    }
+
+    /** The largest {@code size} that {@link #allocate} accepts. */
+    public static long maxAllocation()
+    {
+        return SizeClasses.maxPayload();
+    }
+
+    /** The list SHM_ALLOC / SHM_FREE go to, or null when the automatic history is off. */
+    public HistoryList historyList()
+    {
+        return shm;
+    }
+
+    HeapMemory memory()
+    {
+        return memory;
+    }
+
+    ChunkLocator locator()
+    {
+        return locator;
+    }
+
+    static String hex(final long address)
+    {
+        return "0x" + Long.toHexString(address);
+    }
+
+    // Raw accessors: no check at all, the cost of a plain memory access (plus Agrona's bounds check).
+
+    public long getLong(final long address)
+    {
+        return memory.getLong(address);
+    }
+
+    public void putLong(final long address, final long value)
+    {
+        memory.putLong(address, value);
+    }
+
+    public long getLongVolatile(final long address)
+    {
+        return memory.getLongVolatile(address);
+    }
+
+    public void putLongRelease(final long address, final long value)
+    {
+        memory.putLongRelease(address, value);
+    }
+
+    public boolean compareAndSetLong(final long address, final long expected, final long update)
+    {
+        return memory.compareAndSetLong(address, expected, update);
+    }
+
+    public long getAndAddLong(final long address, final long delta)
+    {
+        return memory.getAndAddLong(address, delta);
+    }
+
+    public int getInt(final long address)
+    {
+        return memory.getInt(address);
+    }
+
+    public void putInt(final long address, final int value)
+    {
+        memory.putInt(address, value);
+    }
+
+    public int getIntVolatile(final long address)
+    {
+        return memory.getIntVolatile(address);
+    }
+
+    public void putIntRelease(final long address, final int value)
+    {
+        memory.putIntRelease(address, value);
+    }
+
+    public boolean compareAndSetInt(final long address, final int expected, final int update)
+    {
+        return memory.compareAndSetInt(address, expected, update);
+    }
+
+    public byte getByte(final long address)
+    {
+        return memory.getByte(address);
+    }
+
+    public void putByte(final long address, final byte value)
+    {
+        memory.putByte(address, value);
+    }
+
+    public void getBytes(final long address, final byte[] dst, final int offset, final int length)
+    {
+        memory.getBytes(address, dst, offset, length);
+    }
+
+    public void putBytes(final long address, final byte[] src, final int offset, final int length)
+    {
+        memory.putBytes(address, src, offset, length);
+    }
+
+    /**
+     * Unmaps nothing (the mapping lives until collected, like Agrona's) but stops nothing either: kept
+     * for try-with-resources symmetry with {@code HistoryFile}.
+     */
+    @Override
+    public void close()
+    {
+        // Deliberately empty: other threads may still use addresses; unmapping under them would crash the JVM.
+    }
+}

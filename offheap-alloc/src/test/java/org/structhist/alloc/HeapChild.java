@@ -47,6 +47,11 @@ public final class HeapChild
     static final int TOO_LONG_EXIT = 87;
     private static final long MAX_LIFETIME_MILLIS = TimeUnit.MINUTES.toMillis(3);
     private static final BlockingQueue<String> COMMANDS = new LinkedBlockingQueue<>();
+    /** The sizes of a victim's pinned chunks, in turn; each is stamped with tag(pid, PINNED_THREAD, i). */
+    static final long[] PINNED_SIZES = {24, 200, 1000, 5000, 40_000};
+    static final int PINNED_THREAD = 9;
+    /** Storm threads of a victim: each can be caught mid-operation by the kill. */
+    static final int VICTIM_THREADS = 2;
 
     private HeapChild()
     {
@@ -174,18 +179,17 @@ public final class HeapChild
         final long seed = Long.parseLong(args[3]);
         final int pinned = Integer.parseInt(args[4]);
         final StringBuilder line = new StringBuilder("PINNED");
-        final long[] pinnedSizes = {24, 200, 1000, 5000, 40_000};
         for (int i = 0; i < pinned; i++)
         {
-            final long size = pinnedSizes[i % pinnedSizes.length];
+            final long size = PINNED_SIZES[i % PINNED_SIZES.length];
             final long address = heap.allocate(size);
-            Stamp.write(heap, address, size, Stamp.tag(ProcessIdentity.PID, 9, i));
+            Stamp.write(heap, address, size, Stamp.tag(ProcessIdentity.PID, PINNED_THREAD, i));
             line.append(' ').append(Long.toHexString(address));
         }
         println(line.toString());
         final Set<Long> held = ConcurrentHashMap.newKeySet();
-        final CountDownLatch warmedUp = new CountDownLatch(2);
-        for (int t = 0; t < 2; t++)
+        final CountDownLatch warmedUp = new CountDownLatch(VICTIM_THREADS);
+        for (int t = 0; t < VICTIM_THREADS; t++)
         {
             final int thread = t;
             final Thread worker = new Thread(() ->

@@ -1,7 +1,5 @@
 package org.structhist.alloc;
 
-import org.structhist.FileOptions;
-import org.structhist.HistoryFile;
 import org.structhist.internal.ProcessIdentity;
 
 import java.io.BufferedReader;
@@ -68,8 +66,11 @@ public final class HeapChild
         final String[] parts = arg.split(",", 4);
         final HeapOptions options = HeapOptions.capacity(Long.parseLong(parts[0])).poison(Boolean.parseBoolean(parts[1]))
             .quarantineBytes(Long.parseLong(parts[2]));
-        return "-".equals(parts[3]) ? options.history(null) :
-            options.history(HistoryFile.open(Paths.get(parts[3]), FileOptions.defaults().sizeBytes(16L << 20)).list("shm"));
+        if ("-".equals(parts[3]))
+        {
+            return options.history(null);
+        }
+        return options.history(TestHeaps.historyFile(Paths.get(parts[3])).list("shm"));
     }
 
     public static void main(final String[] args)

@@ -124,7 +124,8 @@ class LargeHeapTest
             assertEquals(SizeClasses.classFor(size), info.sizeClass());
             assertEquals(size, info.requestedSize());
             assertTrue(info.isAllocated());
-            assertEquals(address >>> SizeClasses.SEGMENT_SHIFT, (address + info.chunkSize() - 49) >>> SizeClasses.SEGMENT_SHIFT,
+            final long lastByteOfChunk = info.chunkOffset() + info.chunkSize() - 1;
+            assertEquals(address >>> SizeClasses.SEGMENT_SHIFT, lastByteOfChunk >>> SizeClasses.SEGMENT_SHIFT,
                 "0x" + Long.toHexString(address) + " straddles a segment edge");
             writeAndCheckEnds(heap, address, size);
             if (size > 0)

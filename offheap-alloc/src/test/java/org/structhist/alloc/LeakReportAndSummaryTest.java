@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
+import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
@@ -100,6 +101,32 @@ class LeakReportAndSummaryTest
         final List<Long> sorted = new ArrayList<>(walked);
         sorted.sort(null);
         assertEquals(sorted, walked, "in file order");
+    }
+
+    @Test
+    void aLargeRefillKilledBeforePublishingItsRunIsUnusedSpaceNotCorruption()
+    {
+        final SharedHeap heap = TestHeaps.open(dir.resolve("killed-refill.heap"));
+        final long before = heap.allocate(100);
+        // What a process killed inside PageBump.refill of a two-page class leaves: the pages claimed from the
+        // bump and the second page's continuation entry (-1) written, the first page's entry not yet.
+        final long run = heap.getLongVolatile(HeapHeaderDescriptor.PAGE_BUMP_OFFSET);
+        assertTrue(heap.compareAndSetLong(HeapHeaderDescriptor.PAGE_BUMP_OFFSET, run, run + 2 * PAGE));
+        final long pageTable = heap.getLong(HeapHeaderDescriptor.PAGE_TABLE_OFFSET_OFFSET);
+        heap.putIntRelease(pageTable + ((run + PAGE) >>> SizeClasses.PAGE_SHIFT) * 4, -1);
+
+        final HeapSummary summary = heap.summary();
+        assertEquals(0, summary.corruptPages(), "a kill is not corruption: " + summary);
+        assertEquals(3 * PAGE, summary.usedBytes(), "the abandoned run is used up, not reusable");
+        assertNull(heap.chunk(run + PAGE + 100));
+        assertThrows(IllegalArgumentException.class, () -> heap.free(run + ChunkHeaderDescriptor.LENGTH));
+        assertThrows(IllegalArgumentException.class, () -> heap.free(run + PAGE + ChunkHeaderDescriptor.LENGTH));
+        final long after = heap.allocate(100_000);
+        assertEquals(run + 2 * PAGE + ChunkHeaderDescriptor.LENGTH, after, "the next run starts after it");
+        heap.free(after);
+        heap.free(before);
+        assertEquals(List.of(), heap.leaks());
+        assertEquals(0, heap.summary().corruptPages());
     }
 
     @Test

@@ -86,7 +86,8 @@ class RefCountTest
         final long address = refs.create(STRUCT_SIZE, "created by %d test");
         assertEquals(1, refs.count(address));
         assertNotEquals(0, refs.historyHandle(address));
-        assertEquals(refs.historyHandle(address), heap.getLong(address + HISTORY_OFFSET), "the handle lives in the struct");
+        assertEquals(refs.historyHandle(address), heap.getLong(address + HISTORY_OFFSET),
+            "the handle lives in the struct");
         assertEquals(2, refs.ref(address, "cache takes it (%d)"));
         assertEquals(3, refs.ref(address, "sender takes it"));
         assertEquals(2, refs.unref(address, "sender done (%d)"));

@@ -79,7 +79,8 @@ class SizeClassRoundTripTest
             final long size = sizes.get(i);
             final long address = heap.allocate(size);
             addresses[i] = address;
-            assertEquals(0, address & 15, "allocate(" + size + ") = 0x" + Long.toHexString(address) + " is not 16-aligned");
+            assertEquals(0, address & 15,
+                "allocate(" + size + ") = 0x" + Long.toHexString(address) + " is not 16-aligned");
             final ChunkInfo info = heap.chunk(address);
             assertEquals(address, info.address());
             assertEquals(SizeClasses.classFor(size), info.sizeClass(), "size " + size);

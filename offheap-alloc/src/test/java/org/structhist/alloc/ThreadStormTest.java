@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class ThreadStormTest
 {
     private static final int THREADS = 4;
-    private static final int STEPS = 25_000;
+    private static final int STEPS = 50_000;
     private static final int MAX_LIVE = 64;
 
     @TempDir

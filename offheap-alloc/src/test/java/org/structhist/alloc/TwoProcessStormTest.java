@@ -27,6 +27,8 @@ class TwoProcessStormTest
 {
     private static final long CAPACITY = 64L << 20;
     private static final long QUARANTINE_BYTES = 32 * 1024;
+    private static final int THREADS = 2;
+    private static final int STEPS = 30_000;
 
     @TempDir
     Path dir;
@@ -42,8 +44,10 @@ class TwoProcessStormTest
         final SharedHeap heap = SharedHeap.open(heapPath, HeapOptions.capacity(CAPACITY).poison(true)
             .quarantineBytes(QUARANTINE_BYTES).history(history.list("shm")));
         final String options = HeapChild.optionsArg(CAPACITY, true, QUARANTINE_BYTES, historyPath);
-        try (ChildProcess first = ChildProcess.start(HeapChild.class, "storm-1", "storm", heapPath, options, 2, 15_000, 1);
-             ChildProcess second = ChildProcess.start(HeapChild.class, "storm-2", "storm", heapPath, options, 2, 15_000, 2))
+        try (ChildProcess first = ChildProcess.start(HeapChild.class, "storm-1", "storm", heapPath, options, THREADS,
+                 STEPS, 1);
+             ChildProcess second = ChildProcess.start(HeapChild.class, "storm-2", "storm", heapPath, options, THREADS,
+                 STEPS, 2))
         {
             first.awaitLine("READY");
             second.awaitLine("READY");
@@ -53,8 +57,8 @@ class TwoProcessStormTest
             final long secondAllocations = Long.parseLong(second.awaitLine("DONE ").substring(5));
             first.awaitSuccess();
             second.awaitSuccess();
-            assertTrue(firstAllocations > 10_000, first.describe());
-            assertTrue(secondAllocations > 10_000, second.describe());
+            assertTrue(firstAllocations > STEPS * THREADS / 3, first.describe());
+            assertTrue(secondAllocations > STEPS * THREADS / 3, second.describe());
 
             final HeapSummary summary = heap.summary();
             assertEquals(0, summary.allocatedChunks(), "both freed all they held: " + summary);

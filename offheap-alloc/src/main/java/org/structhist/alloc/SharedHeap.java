@@ -92,9 +92,11 @@ public final class SharedHeap implements AutoCloseable
         {
             final HeapLayout expected = HeapLayout.plan(options.capacity(), options.quarantineSlots(),
                 options.quarantineBytes(), options.poison());
+            // The slot count matters only with a quarantine: without one the ring is never used, and a
+            // refusal would name the same options on both sides ("quarantine off" twice).
             if (expected.fileLength != file.layout.fileLength || expected.poison != file.layout.poison ||
                 expected.quarantineBudget != file.layout.quarantineBudget ||
-                expected.quarantineSlots != file.layout.quarantineSlots)
+                expected.quarantineBudget > 0 && expected.quarantineSlots != file.layout.quarantineSlots)
             {
                 throw new HeapException("heap file " + path + " exists with " + describe(file.layout) +
                     "; this process asked for " + describe(expected) + " (use the same options, or another file)");

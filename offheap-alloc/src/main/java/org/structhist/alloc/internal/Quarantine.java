@@ -64,8 +64,14 @@ public final class Quarantine
             {
                 return;
             }
-            if (memory.compareAndSetLong(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET, head, head + 1))
+            if (memory.compareAndSetLong(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET, head, head + 1) &&
+                memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_TAIL_OFFSET) - head <= layout.quarantineSlots)
             {
+                // Only while the ring is not lapped: once position head + slots is taken, head's slot is
+                // that position's too, and its freer swaps head's chunk out (released as displaced in add)
+                // and its own chunk in. Swapping here would take that newest chunk and release it at once,
+                // so every free past a full ring went unquarantined. (A freer taking head + slots between
+                // the tail read above and this swap can still lose its chunk's wait: a race, not a rule.)
                 final long evicted = memory.getAndSetLong(slot(head), 0);
                 if (evicted != 0) // 0: its freer has not stored it yet; the ring's next lap releases it
                 {

@@ -135,6 +135,11 @@ public final class SharedHeap implements AutoCloseable
         if (index == 0)
         {
             index = pageBump.refill(sizeClass);
+            // Out of pages: chunks waiting in the quarantine are memory too. Reuse beats failing.
+            while (index == 0 && quarantine != null && quarantine.drain())
+            {
+                index = freeLists.pop(sizeClass);
+            }
             if (index == 0)
             {
                 throw exhausted(size, sizeClass);
@@ -184,6 +189,11 @@ public final class SharedHeap implements AutoCloseable
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
         final long word = memory.getLongVolatile(stateOffset);
         final int sizeClass = ChunkHeaderDescriptor.sizeClass(word);
+        if (ChunkHeaderDescriptor.generation(word) == 0)
+        {
+            throw new IllegalArgumentException("cannot free " + hex(address) + ": no allocation of heap " + file.path +
+                " returned that address (its chunk was never allocated)");
+        }
         if (ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED ||
             !memory.compareAndSetLong(stateOffset, word, ChunkHeaderDescriptor.stateWord(
             ChunkHeaderDescriptor.STATE_QUARANTINED, sizeClass, ChunkHeaderDescriptor.generation(word))))

@@ -324,4 +324,29 @@ class PoisonAndQuarantineTest
     {
         return heap.summary().classes().stream().filter(c -> c.sizeClass() == sizeClass).findFirst().orElseThrow();
     }
+
+    /** Out of pages, a heap reuses what its quarantine holds rather than throwing HeapExhaustedException. */
+    @Test
+    void aFullHeapDrainsTheQuarantineBeforeItGivesUp()
+    {
+        final SharedHeap heap = SharedHeap.open(dir.resolve("drain.heap"),
+            TestHeaps.options(2L << 20).quarantineBytes(1L << 30));
+        final java.util.List<Long> held = new java.util.ArrayList<>();
+        while (true)
+        {
+            try
+            {
+                held.add(heap.allocate(1000));
+            }
+            catch (final HeapExhaustedException ex)
+            {
+                break;
+            }
+        }
+        final long freed = held.remove(held.size() - 1);
+        heap.free(freed); // waits in a quarantine far larger than the heap
+        assertEquals(ChunkHeaderDescriptor.STATE_QUARANTINED, heap.chunk(freed).state());
+        assertEquals(freed, heap.allocate(1000), "the quarantined chunk, released because nothing else was left");
+        assertThrows(HeapExhaustedException.class, () -> heap.allocate(1000), "and nothing more");
+    }
 }

@@ -45,10 +45,22 @@ public final class Quarantine
         {
             release(displaced); // the ring lapped a slot an evictor had not emptied yet
         }
-        trim();
+        trim(false);
     }
 
-    private void trim()
+    /**
+     * Releases everything the quarantine holds (entries whose freer has not stored them yet excepted):
+     * what a heap that is out of memory does before it gives up, trading use-after-free detection for
+     * the allocation. Returns whether anything was released.
+     */
+    public boolean drain()
+    {
+        final long before = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET);
+        trim(true);
+        return memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET) < before;
+    }
+
+    private void trim(final boolean all)
     {
         while (true)
         {
@@ -58,7 +70,7 @@ public final class Quarantine
             {
                 return;
             }
-            final boolean over = tail - head > layout.quarantineSlots ||
+            final boolean over = all || tail - head > layout.quarantineSlots ||
                 memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET) > layout.quarantineBudget;
             if (!over)
             {

@@ -185,6 +185,26 @@ public final class SharedHeap implements AutoCloseable
      */
     public void free(final long address)
     {
+        free(address, ANY_GENERATION);
+    }
+
+    /**
+     * Frees {@code address} only if it is still the allocation of {@code generation} (what
+     * {@link #generation} said when the caller took it): a free through a stale pointer, after the chunk
+     * was freed and handed out again, would otherwise free the new owner's struct.
+     *
+     * @throws UseAfterFreeException if the chunk was allocated again since (another generation).
+     * @throws DoubleFreeException   if it is not allocated now.
+     */
+    public void free(final long address, final int generation)
+    {
+        free(address, generation & 0xFFFF_FFFFL);
+    }
+
+    private static final long ANY_GENERATION = -1;
+
+    private void free(final long address, final long expectedGeneration)
+    {
         final long chunk = chunkFor(address, "free");
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
         final long word = memory.getLongVolatile(stateOffset);
@@ -193,6 +213,12 @@ public final class SharedHeap implements AutoCloseable
         {
             throw new IllegalArgumentException("cannot free " + hex(address) + ": no allocation of heap " + file.path +
                 " returned that address (its chunk was never allocated)");
+        }
+        if (expectedGeneration != ANY_GENERATION && ChunkHeaderDescriptor.state(word) ==
+            ChunkHeaderDescriptor.STATE_ALLOCATED && (ChunkHeaderDescriptor.generation(word) & 0xFFFF_FFFFL) !=
+            expectedGeneration)
+        {
+            throw useAfterFree(address, chunk, expectedGeneration);
         }
         if (ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED ||
             !memory.compareAndSetLong(stateOffset, word, ChunkHeaderDescriptor.stateWord(

@@ -181,4 +181,22 @@ class FreeTest
         heap.free(small);
         heap.free(large);
     }
+
+    /** A free through a stale pointer, after the chunk went to someone else, must not free their struct. */
+    @Test
+    void aGenerationCheckedFreeRefusesAChunkAllocatedAgain()
+    {
+        final SharedHeap heap = TestHeaps.open(dir.resolve("stale.heap"));
+        final long address = heap.allocate(64);
+        final int first = heap.generation(address);
+        heap.free(address, first);
+        final long again = heap.allocate(64);
+        assertEquals(address, again, "the same chunk, handed out again");
+        final UseAfterFreeException ex = assertThrows(UseAfterFreeException.class, () -> heap.free(address, first));
+        assertTrue(ex.getMessage().contains("allocated again (generation " + (first + 1) + ", expected " + first + ")"),
+            ex.getMessage());
+        assertEquals(ChunkHeaderDescriptor.STATE_ALLOCATED, heap.chunk(again).state(), "the new owner's chunk stays");
+        heap.free(again, heap.generation(again));
+        assertThrows(DoubleFreeException.class, () -> heap.free(again, first + 1));
+    }
 }

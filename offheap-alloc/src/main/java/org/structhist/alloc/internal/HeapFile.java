@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -80,19 +79,15 @@ public final class HeapFile
         final HeapMemory memory = initialise(temporary, path, planned);
         try
         {
-            Files.createLink(path, temporary);
+            if (!FileCreation.linkIntoPlace(temporary, path))
+            {
+                return attach(path, options.attachTimeoutMillis(), false); // another process won the race
+            }
         }
-        catch (final FileAlreadyExistsException ex)
+        catch (final IOException ex)
         {
-            FileCreation.deleteQuietly(temporary);
-            return attach(path, options.attachTimeoutMillis(), false); // another process won the race
-        }
-        catch (final IOException | UnsupportedOperationException ex)
-        {
-            FileCreation.deleteQuietly(temporary);
             throw new HeapException("cannot create heap file " + path + ": " + FileCreation.describe(ex), ex);
         }
-        FileCreation.deleteQuietly(temporary);
         return new HeapFile(path, memory, planned, true);
     }
 

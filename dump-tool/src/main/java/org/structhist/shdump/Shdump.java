@@ -2,10 +2,12 @@ package org.structhist.shdump;
 
 import org.structhist.HistoryFile;
 import org.structhist.HistoryFormatException;
+import org.structhist.alloc.HeapException;
 import org.structhist.reader.HistoryReader;
 import org.structhist.shdump.command.CheckCommand;
 import org.structhist.shdump.command.DemoCommand;
 import org.structhist.shdump.command.ExportCommand;
+import org.structhist.shdump.command.HeapCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
 import org.structhist.shdump.command.ShowCommand;
@@ -35,7 +37,7 @@ import java.util.concurrent.Callable;
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs.",
+    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs. Reads a shared heap file too: its chunks per size class, the chunks dead processes leaked, one chunk and its bytes.",
     subcommands = {
         InfoCommand.class,
         ObjectsCommand.class,
@@ -44,6 +46,7 @@ import java.util.concurrent.Callable;
         DemoCommand.class,
         ExportCommand.class,
         TailCommand.class,
+        HeapCommand.class,
         CommandLine.HelpCommand.class,
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
@@ -55,11 +58,14 @@ import java.util.concurrent.Callable;
         "  shdump demo                       replay the TCP refcount bug, find its cause",
         "  shdump tail --list 'TCP con'      follow a live file, like tail -f",
         "  shdump export --format chrome -o trace.json",
+        "  shdump heap --heap-file a.heap    chunks per size class and leaks",
+        "  shdump --obj 0x40030 --heap-file a.heap",
         "",
         "The file: --file PATH, else -Dstructhist.file, else $STRUCTHIST_FILE, else",
-        "/dev/shm/structhist-$USER.hist. Exit codes: 0 done; 1 anomalies (check) or",
-        "nothing found (--obj); 2 usage error; 3 file missing, unreadable, corrupt or",
-        "of an unknown format version; 4 internal error (please report it)."})
+        "/dev/shm/structhist-$USER.hist. Exit codes: 0 done; 1 anomalies (check), leaks",
+        "(heap) or nothing found (--obj, heap --addr); 2 usage error; 3 file missing,",
+        "unreadable, corrupt or of an unknown format version; 4 internal error (please",
+        "report it)."})
 public final class Shdump implements Callable<Integer>
 {
     /** A bug in shdump, not in the file or the command line. */
@@ -68,6 +74,10 @@ public final class Shdump implements Callable<Integer>
     @Option(names = "--file", paramLabel = "PATH", scope = ScopeType.INHERIT,
         description = "History file (default: -Dstructhist.file, $STRUCTHIST_FILE, else /dev/shm/structhist-$USER.hist).")
     Path file;
+
+    @Option(names = "--heap-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
+        description = "Shared heap file: what 'heap' reads; with --obj or show, each history also says which chunk holds the address now.")
+    Path heapFile;
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour, even on a terminal.")
     boolean noColor;
@@ -111,6 +121,12 @@ public final class Shdump implements Callable<Integer>
     public Path fileOption()
     {
         return file;
+    }
+
+    /** The heap file the user named with --heap-file, or null: heaps have no default path. */
+    public Path heapFileOption()
+    {
+        return heapFile;
     }
 
     /** The file the user named, or the library's default. */
@@ -190,8 +206,9 @@ public final class Shdump implements Callable<Integer>
             code = ((ShdumpException)ex).exitCode();
             message = ex.getMessage();
         }
-        else if (ex instanceof HistoryFormatException)
+        else if (ex instanceof HistoryFormatException || ex instanceof HeapException)
         {
+            // A heap file's HeapException is its reader's one sentence on a missing, unreadable or corrupt file.
             code = ExitCode.BAD_FILE;
             message = ex.getMessage();
         }
@@ -217,7 +234,8 @@ public final class Shdump implements Callable<Integer>
         {
             final String version = Shdump.class.getPackage().getImplementationVersion();
             return new String[] {"shdump " + (version == null ? "dev" : version) + " (history file format " +
-                org.structhist.format.FileHeaderDescriptor.FORMAT_VERSION + ")"};
+                org.structhist.format.FileHeaderDescriptor.FORMAT_VERSION + ", heap file format " +
+                org.structhist.alloc.format.HeapHeaderDescriptor.FORMAT_VERSION + ")"};
         }
     }
 }

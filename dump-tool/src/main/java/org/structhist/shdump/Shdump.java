@@ -183,9 +183,13 @@ public final class Shdump implements Callable<Integer>
             // and exit code 1, which scripts read as "anomalies found".
             if (ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access"))
             {
-                // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping.
-                return failure(new ShdumpException(ExitCode.BAD_FILE, root.path() + " was truncated by another " +
-                    "process while shdump read it"), err, debug, ex);
+                // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping. The
+                // heap command reads only the heap file (HeapView names it itself when the error comes in time).
+                final CommandLine.ParseResult parsed = commandLine.getParseResult();
+                final boolean heap = parsed != null && parsed.hasSubcommand() &&
+                    parsed.subcommand().commandSpec().name().equals("heap") && root.heapFileOption() != null;
+                return failure(new ShdumpException(ExitCode.BAD_FILE, (heap ? root.heapFileOption() : root.path()) +
+                    " was truncated by another process while shdump read it"), err, debug, ex);
             }
             return failure(ex, err, debug);
         }

@@ -15,6 +15,7 @@ import org.structhist.alloc.format.ProcessSlotDescriptor;
 import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 
+import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -394,6 +397,64 @@ class HostileHeapFileTest
             .outContains("12 pages whose page table entry names no size class");
         run(path, "heap", "--addr", Address.format(small[0])).exits(ExitCode.FOUND).saysOneSentence("in no carved chunk");
         run(path, "heap", "--addr", Address.format(goodBytes.length - 100)).exits(ExitCode.FOUND);
+    }
+
+    /**
+     * Another process cuts the heap file short and grows it back while shdump reads it: the open refuses
+     * a length that disagrees with the header, and a read of a page cut off after the mapping raises
+     * SIGBUS (an InternalError from HotSpot). Either way: exit 3 and a sentence naming the heap file.
+     */
+    @Test
+    void aHeapFileCutShortWhileItIsRead() throws Exception
+    {
+        final Path path = write("shrinking.heap", goodBytes);
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread cutter = new Thread(() ->
+        {
+            try (RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw"))
+            {
+                while (!stop.get())
+                {
+                    raf.setLength(DATA + PAGE);
+                    Thread.sleep(0, 200_000);
+                    raf.setLength(goodBytes.length);
+                    Thread.sleep(1);
+                }
+            }
+            catch (final Exception ex)
+            {
+                failure.set(ex);
+            }
+        }, "cutter");
+        cutter.start();
+        final Map<Integer, Integer> codes = new TreeMap<>();
+        try
+        {
+            final long end = System.nanoTime() + Duration.ofMillis(1000).toNanos();
+            for (int i = 0; System.nanoTime() < end; i++)
+            {
+                final Cli.Result result = run(path, i % 2 == 0 ? new String[] {"heap", "--leaks"} :
+                    new String[] {"heap", "--addr", Address.format(large + 70_000), "--bytes", "4096"});
+                codes.merge(result.code(), 1, Integer::sum);
+                if (result.code() == ExitCode.BAD_FILE)
+                {
+                    result.saysOneSentence(path.toString());
+                }
+                else
+                {
+                    result.noStackTrace().errEmpty();
+                    assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND, result.describe());
+                }
+            }
+        }
+        finally
+        {
+            stop.set(true);
+            cutter.join();
+        }
+        assertEquals(null, failure.get());
+        assertTrue(codes.containsKey(ExitCode.BAD_FILE), () -> "the file was caught cut short: " + codes);
     }
 
     /** Chunk headers that claim the largest class and a huge requested size: the dump stays in the chunk and the file. */

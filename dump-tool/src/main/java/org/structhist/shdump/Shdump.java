@@ -150,7 +150,22 @@ public final class Shdump implements Callable<Integer>
     {
         final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        final int code = run(out, err, args);
+        int code;
+        try
+        {
+            code = run(out, err, args);
+        }
+        catch (final InternalError ex)
+        {
+            if (!isTruncation(ex))
+            {
+                throw ex;
+            }
+            // A fault of a read in compiled code surfaces at the next safepoint poll that checks for it, which
+            // may come only after run returned: the file (which one is no longer known) was cut short.
+            err.println("shdump: a file shdump read was truncated by another process while shdump read it");
+            code = ExitCode.BAD_FILE;
+        }
         out.flush();
         err.flush();
         System.exit(code);
@@ -181,7 +196,7 @@ public final class Shdump implements Callable<Integer>
         {
             // picocli hands only Exceptions to the handler above; an Error would escape as a stack trace
             // and exit code 1, which scripts read as "anomalies found".
-            if (ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access"))
+            if (isTruncation(ex))
             {
                 // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping. The
                 // heap command reads only the heap file (HeapView names it itself when the error comes in time).
@@ -193,6 +208,12 @@ public final class Shdump implements Callable<Integer>
             }
             return failure(ex, err, debug);
         }
+    }
+
+    /** HotSpot's word for a SIGBUS on a mapped page: a file cut short under the mapping. */
+    public static boolean isTruncation(final Throwable ex)
+    {
+        return ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access");
     }
 
     private static int failure(final Throwable ex, final PrintWriter err, final boolean debug)

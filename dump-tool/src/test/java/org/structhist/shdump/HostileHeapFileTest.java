@@ -107,7 +107,7 @@ class HostileHeapFileTest
         // The first runs in a JVM load picocli and both readers: not what the time limit is about.
         for (final String[] command : commands)
         {
-            run(good, command);
+            Cli.run(arguments(good, command));
         }
         run(good, "heap").exits(ExitCode.FOUND).outContains("1 chunk (96 bytes) still allocated by 1 dead process");
     }
@@ -134,14 +134,19 @@ class HostileHeapFileTest
             final com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
             final long before = threads.getCurrentThreadAllocatedBytes();
-            final List<String> args = new ArrayList<>(List.of("--no-color", "--file", goodHistory.toString(),
-                "--heap-file", heap.toString()));
-            args.addAll(List.of(command));
-            final Cli.Result result = Cli.run(args.toArray(new String[0]));
+            final Cli.Result result = Cli.run(arguments(heap, command));
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertTrue(allocated < MAX_ALLOCATED_BYTES, () -> "allocated " + allocated + " bytes" + result.describe());
             return result;
         }, () -> "shdump " + String.join(" ", command) + " on " + heap + " took more than " + LIMIT);
+    }
+
+    private static String[] arguments(final Path heap, final String... command)
+    {
+        final List<String> args = new ArrayList<>(List.of("--no-color", "--file", goodHistory.toString(),
+            "--heap-file", heap.toString()));
+        args.addAll(List.of(command));
+        return args.toArray(new String[0]);
     }
 
     /** Every command: exit 3, nothing on stdout, one sentence starting with the file's name and containing {@code fragment}. */
@@ -402,7 +407,12 @@ class HostileHeapFileTest
     /**
      * Another process cuts the heap file short and grows it back while shdump reads it: the open refuses
      * a length that disagrees with the header, and a read of a page cut off after the mapping raises
-     * SIGBUS (an InternalError from HotSpot). Either way: exit 3 and a sentence naming the heap file.
+     * SIGBUS, which HotSpot turns into an InternalError. Either way: exit 3 and a sentence naming the
+     * heap file, never a hang. HotSpot raises the InternalError of a read in compiled code at the
+     * thread's next safepoint poll that checks for it, which may come after shdump returned (then
+     * Shdump.main catches it): each run has a thread of its own, so that such a late fault cannot land in
+     * the test's own machinery (it once left a FutureTask half-completed and the test spinning), and is
+     * counted, not failed.
      */
     @Test
     void aHeapFileCutShortWhileItIsRead() throws Exception
@@ -428,23 +438,37 @@ class HostileHeapFileTest
             }
         }, "cutter");
         cutter.start();
-        final Map<Integer, Integer> codes = new TreeMap<>();
+        final Map<String, Integer> outcomes = new TreeMap<>();
         try
         {
             final long end = System.nanoTime() + Duration.ofMillis(1000).toNanos();
             for (int i = 0; System.nanoTime() < end; i++)
             {
-                final Cli.Result result = run(path, i % 2 == 0 ? new String[] {"heap", "--leaks"} :
-                    new String[] {"heap", "--addr", Address.format(large + 70_000), "--bytes", "4096"});
-                codes.merge(result.code(), 1, Integer::sum);
-                if (result.code() == ExitCode.BAD_FILE)
+                final String[] args = {"--no-color", "heap", "--heap-file", path.toString(),
+                    i % 2 == 0 ? "--leaks" : "--addr", i % 2 == 0 ? "--json" : Address.format(large + 70_000)};
+                final AtomicReference<Cli.Result> result = new AtomicReference<>();
+                final AtomicReference<Throwable> late = new AtomicReference<>();
+                final Thread reader = new Thread(() -> result.set(Cli.run(args)), "reader-" + i);
+                reader.setUncaughtExceptionHandler((thread, ex) -> late.set(ex));
+                reader.start();
+                reader.join(LIMIT.toMillis() * 5);
+                assertFalse(reader.isAlive(), () -> "shdump " + String.join(" ", args) + " still runs after " + LIMIT.multipliedBy(5));
+                if (late.get() != null)
                 {
-                    result.saysOneSentence(path.toString());
+                    assertTrue(Shdump.isTruncation(late.get()), () -> "only a late SIGBUS may escape: " + late.get());
+                    outcomes.merge("late fault", 1, Integer::sum);
+                    continue;
+                }
+                final Cli.Result r = result.get();
+                outcomes.merge("exit " + r.code(), 1, Integer::sum);
+                if (r.code() == ExitCode.BAD_FILE)
+                {
+                    r.saysOneSentence(path.toString());
                 }
                 else
                 {
-                    result.noStackTrace().errEmpty();
-                    assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND, result.describe());
+                    r.noStackTrace().errEmpty();
+                    assertTrue(r.code() == ExitCode.OK || r.code() == ExitCode.FOUND, r.describe());
                 }
             }
         }
@@ -454,7 +478,7 @@ class HostileHeapFileTest
             cutter.join();
         }
         assertEquals(null, failure.get());
-        assertTrue(codes.containsKey(ExitCode.BAD_FILE), () -> "the file was caught cut short: " + codes);
+        assertTrue(outcomes.containsKey("exit " + ExitCode.BAD_FILE), () -> "the file was caught cut short: " + outcomes);
     }
 
     /** Chunk headers that claim the largest class and a huge requested size: the dump stays in the chunk and the file. */

@@ -7,6 +7,7 @@ import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
+import org.structhist.shdump.Shdump;
 import org.structhist.shdump.ShdumpException;
 import org.structhist.shdump.output.Json;
 import org.structhist.shdump.output.Times;
@@ -49,7 +50,8 @@ public final class HeapView
     {
         try
         {
-            return new HeapView(path, HeapFile.openReadOnly(path));
+            // Guarded too: the open reads the header through the mapping it just made.
+            return guarded(path, () -> new HeapView(path, HeapFile.openReadOnly(path)));
         }
         catch (final HeapException ex)
         {
@@ -61,17 +63,26 @@ public final class HeapView
     /**
      * Runs {@code read} over the mapping. A page of the file that another process cut off while it is
      * mapped raises SIGBUS, which HotSpot turns into an InternalError: that becomes a sentence naming
-     * the heap file (the root's own handler would name the history file) and exit code 3.
+     * the heap file and exit code 3. Everything that reads the mapping, the process table included,
+     * goes through here.
      */
     public <T> T read(final Supplier<T> read)
     {
+        return guarded(path, read);
+    }
+
+    private static <T> T guarded(final Path path, final Supplier<T> read)
+    {
         try
         {
+            // HotSpot raises the fault of an access in compiled code at the thread's next safepoint poll or
+            // transition that checks for it, which may come after this returned: then Shdump.run or main
+            // catches it, with a sentence of its own.
             return read.get();
         }
         catch (final InternalError ex)
         {
-            if (String.valueOf(ex.getMessage()).contains("unsafe memory access"))
+            if (Shdump.isTruncation(ex))
             {
                 throw new ShdumpException(ExitCode.BAD_FILE, path + " was truncated by another process while shdump read it");
             }
@@ -173,7 +184,12 @@ public final class HeapView
      */
     public String describe(final long address, final long historyHandle)
     {
-        final ChunkInfo chunk = read(() -> reader.chunkAt(address));
+        return read(() -> describeNow(address, historyHandle));
+    }
+
+    private String describeNow(final long address, final long historyHandle)
+    {
+        final ChunkInfo chunk = reader.chunkAt(address);
         if (chunk == null)
         {
             return "heap: no chunk of " + path + " holds " + Address.format(address);
@@ -221,7 +237,11 @@ public final class HeapView
     /** The {@code heapChunk} of an incarnation line: the chunk holding {@code address} now, or null. */
     public Json chunkJson(final long address)
     {
-        final ChunkInfo chunk = read(() -> reader.chunkAt(address));
-        return chunk == null ? null : chunkFields(Json.object(), chunk).field("offset", address - chunk.address());
+        return read(() ->
+        {
+            final ChunkInfo chunk = reader.chunkAt(address);
+            // chunkFields asks the process table, in the mapping too, whether the owner is alive.
+            return chunk == null ? null : chunkFields(Json.object(), chunk).field("offset", address - chunk.address());
+        });
     }
 }

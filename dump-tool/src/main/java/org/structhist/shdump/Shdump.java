@@ -150,10 +150,18 @@ public final class Shdump implements Callable<Integer>
     {
         final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code;
+        final int code = runToTheEnd(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** {@link #run}, and a file cut short under its mapping noticed only after it returned. */
+    private static int runToTheEnd(final PrintWriter out, final PrintWriter err, final String... args)
+    {
         try
         {
-            code = run(out, err, args);
+            return run(out, err, args);
         }
         catch (final InternalError ex)
         {
@@ -164,11 +172,8 @@ public final class Shdump implements Callable<Integer>
             // A fault of a read in compiled code surfaces at the next safepoint poll that checks for it, which
             // may come only after run returned: the file (which one is no longer known) was cut short.
             err.println("shdump: a file shdump read was truncated by another process while shdump read it");
-            code = ExitCode.BAD_FILE;
+            return ExitCode.BAD_FILE;
         }
-        out.flush();
-        err.flush();
-        System.exit(code);
     }
 
     /** Runs shdump with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */

@@ -114,24 +114,19 @@ public final class LeakReport
         maxRequested = Math.max(maxRequested, chunk.requestedSize());
         maxGeneration = Math.max(maxGeneration, chunk.generationUnsigned());
         maxSizeClass = Math.max(maxSizeClass, chunk.sizeClass());
-        Owner owner = owners.get(chunk.ownerPid());
-        if (owner == null)
-        {
-            if (owners.size() < MAX_PIDS)
-            {
-                owner = new Owner(chunk.ownerPid());
-                owners.put(chunk.ownerPid(), owner);
-            }
-            else
-            {
-                if (others == null)
-                {
-                    others = new Owner(-1);
-                }
-                owner = others;
-            }
-        }
+        final long pid = chunk.ownerPid();
+        final Owner owner = owners.containsKey(pid) || owners.size() < MAX_PIDS ? owners.computeIfAbsent(pid, Owner::new) :
+            others();
         owner.add(chunk);
+    }
+
+    private Owner others()
+    {
+        if (others == null)
+        {
+            others = new Owner(-1);
+        }
+        return others;
     }
 
     /** The owners, most chunks first (then by pid), and the ones beyond the cap last, together. */

@@ -149,8 +149,9 @@ public final class HeapFile
                     final long magic = header.getLong(HeapHeaderDescriptor.MAGIC_OFFSET);
                     if (magic != 0 && magic != HeapHeaderDescriptor.MAGIC)
                     {
+                        // A reader must not suggest deleting it: it may be a history file given by mistake.
                         throw new HeapFormatException(path + " is not a heap file (its first bytes are not the heap " +
-                            "magic); choose another path or delete it");
+                            "magic)" + (readOnly ? "" : "; choose another path or delete it"));
                     }
                     final int version = header.getInt(HeapHeaderDescriptor.FORMAT_VERSION_OFFSET);
                     final long length = header.getLong(HeapHeaderDescriptor.FILE_LENGTH_OFFSET);

@@ -9,10 +9,11 @@ import org.structhist.alloc.format.TaggedIndex;
 /**
  * Freed chunks wait here, oldest out first, before they become free: a ring of chunk indexes in the file
  * with a tail (frees ever entered) and a head (entries ever evicted), both claimed by atomic add / CAS,
- * and a byte count. A free takes a tail position and swaps its chunk into that slot; then, while the
- * quarantine holds more bytes than its budget or more chunks than its slots, whoever frees evicts at the
- * head. Every entry leaves the ring by one atomic swap, so each is released exactly once, even when
- * racing evictors see entries slightly out of order. A process killed between taking a position and
+ * and a byte count. A free takes a tail position and swaps its chunk into that slot; a free whose
+ * position laps the oldest entry (more chunks than slots) first moves the head past it, and its swap
+ * releases that entry. Then, while the quarantine holds more bytes than its budget, whoever frees evicts
+ * at the head. Every entry leaves the ring by one atomic swap, so each is released exactly once, even
+ * when racing evictors see entries slightly out of order. A process killed between taking a position and
  * storing its chunk leaves that chunk quarantined for good (a lost chunk, never a chunk handed out twice).
  */
 public final class Quarantine
@@ -40,6 +41,11 @@ public final class Quarantine
     {
         final long position = memory.getAndAddLong(HeapHeaderDescriptor.QUARANTINE_TAIL_OFFSET, 1);
         memory.getAndAddLong(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET, chunkSize);
+        // With the ring full, this position's slot still holds the entry of position - slots, which the
+        // head has not passed. Move the head past it before taking the slot: the swap below releases
+        // that entry, and an evictor at the head would otherwise swap out (release) the chunk stored here
+        // instead. Without this, once the ring had filled by count every free was released at once.
+        skipHeadTo(position + 1 - layout.quarantineSlots);
         final long displaced = memory.getAndSetLong(slot(position), index);
         if (displaced != 0)
         {
@@ -60,6 +66,23 @@ public final class Quarantine
         return memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET) < before;
     }
 
+    /**
+     * Moves the head to {@code position} if it is behind. The positions it skips need no eviction: the
+     * slot of each is taken by a position up to this adder's, whose swap releases what it still holds.
+     */
+    private void skipHeadTo(final long position)
+    {
+        while (true)
+        {
+            final long head = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET);
+            if (head >= position ||
+                memory.compareAndSetLong(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET, head, position))
+            {
+                return;
+            }
+        }
+    }
+
     private void trim(final boolean all)
     {
         while (true)
@@ -70,20 +93,16 @@ public final class Quarantine
             {
                 return;
             }
-            final boolean over = all || tail - head > layout.quarantineSlots ||
+            // Over the budget only: add keeps the count within the slots itself. An eviction for the count
+            // here would race the add that laps the head's slot, and could swap out that add's chunk.
+            final boolean over = all ||
                 memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET) > layout.quarantineBudget;
             if (!over)
             {
                 return;
             }
-            if (memory.compareAndSetLong(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET, head, head + 1) &&
-                memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_TAIL_OFFSET) - head <= layout.quarantineSlots)
+            if (memory.compareAndSetLong(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET, head, head + 1))
             {
-                // Only while the ring is not lapped: once position head + slots is taken, head's slot is
-                // that position's too, and its freer swaps head's chunk out (released as displaced in add)
-                // and its own chunk in. Swapping here would take that newest chunk and release it at once,
-                // so every free past a full ring went unquarantined. (A freer taking head + slots between
-                // the tail read above and this swap can still lose its chunk's wait: a race, not a rule.)
                 final long evicted = memory.getAndSetLong(slot(head), 0);
                 if (evicted != 0) // 0: its freer has not stored it yet; the ring's next lap releases it
                 {

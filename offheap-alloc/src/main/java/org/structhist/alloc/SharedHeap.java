@@ -147,8 +147,16 @@ public final class SharedHeap implements AutoCloseable
         }
         final long chunk = TaggedIndex.offsetOf(index);
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
-        final int generation = ChunkHeaderDescriptor.nextGeneration(
-            ChunkHeaderDescriptor.generation(memory.getLongVolatile(stateOffset)));
+        final long freeWord = memory.getLongVolatile(stateOffset);
+        if (ChunkHeaderDescriptor.state(freeWord) != ChunkHeaderDescriptor.STATE_FREE)
+        {
+            // Only a header overwritten from outside (a write past the end of the chunk before) gets here:
+            // handing the chunk out would give it to two owners. Loud beats silent.
+            throw new HeapException("heap " + file.path + " is corrupt: chunk " + hex(chunk +
+                ChunkHeaderDescriptor.LENGTH) + " came off the free list of class " + sizeClass + " marked " +
+                ChunkHeaderDescriptor.stateName(ChunkHeaderDescriptor.state(freeWord)) + "; was its header overwritten?");
+        }
+        final int generation = ChunkHeaderDescriptor.nextGeneration(ChunkHeaderDescriptor.generation(freeWord));
         memory.putInt(chunk + ChunkHeaderDescriptor.OWNER_PID_OFFSET, pid);
         memory.putInt(chunk + ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET, (int)size);
         memory.putLong(chunk + ChunkHeaderDescriptor.ALLOCATED_AT_OFFSET, WallClock.nanos());

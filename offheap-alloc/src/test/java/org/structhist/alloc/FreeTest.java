@@ -199,4 +199,19 @@ class FreeTest
         heap.free(again, heap.generation(again));
         assertThrows(DoubleFreeException.class, () -> heap.free(again, first + 1));
     }
+
+    /** A free chunk whose header a stray write marked allocated is refused by allocate, not handed out. */
+    @Test
+    void aChunkWithAnOverwrittenHeaderIsNotHandedOut()
+    {
+        final SharedHeap heap = TestHeaps.open(dir.resolve("corrupt.heap"));
+        final long address = heap.allocate(64);
+        heap.free(address);
+        final long stateWord = address - ChunkHeaderDescriptor.LENGTH + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
+        heap.putLong(stateWord, ChunkHeaderDescriptor.stateWord(ChunkHeaderDescriptor.STATE_ALLOCATED,
+            SizeClasses.classFor(64), 7)); // what an overflow from the chunk before could write
+        final HeapException ex = assertThrows(HeapException.class, () -> heap.allocate(64));
+        assertTrue(ex.getMessage().contains("is corrupt: chunk 0x" + Long.toHexString(address) +
+            " came off the free list of class " + SizeClasses.classFor(64) + " marked allocated"), ex.getMessage());
+    }
 }

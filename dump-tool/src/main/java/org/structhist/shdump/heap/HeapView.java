@@ -2,7 +2,6 @@ package org.structhist.shdump.heap;
 
 import org.structhist.alloc.HeapException;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
-import org.structhist.alloc.internal.HeapFile;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.shdump.Address;
@@ -20,8 +19,7 @@ import java.util.function.Supplier;
 /**
  * A heap file as shdump reads it: read-only through {@link HeapReader}, every failure to open it one
  * sentence with exit code 3, and what {@code heap} and {@code show --heap-file} print about a chunk.
- * The reader bounds every offset by the file's length; what it does not give, the payload bytes, is
- * read here through the same read-only mapping, clamped to the chunk and the file.
+ * The reader bounds every offset, payload bytes included, by the file's length.
  */
 public final class HeapView
 {
@@ -29,16 +27,13 @@ public final class HeapView
     private static final int MAX_CACHED_PIDS = 4096;
 
     private final Path path;
-    private final HeapFile file;
     private final HeapReader reader;
     private final Map<Long, Boolean> alive = new HashMap<>();
 
-    private HeapView(final Path path, final HeapFile file)
+    private HeapView(final Path path, final HeapReader reader)
     {
         this.path = path;
-        this.file = file;
-        // The public constructor, as SharedHeap.reader() uses it: one mapping for the headers and the payload bytes.
-        this.reader = new HeapReader(path, file.memory, file.layout);
+        this.reader = reader;
     }
 
     /**
@@ -51,7 +46,7 @@ public final class HeapView
         try
         {
             // Guarded too: the open reads the header through the mapping it just made.
-            return guarded(path, () -> new HeapView(path, HeapFile.openReadOnly(path)));
+            return guarded(path, () -> new HeapView(path, HeapReader.open(path)));
         }
         catch (final HeapException ex)
         {
@@ -109,7 +104,7 @@ public final class HeapView
     /** Where chunk pages start: below it lie the header, the page table and the quarantine ring. */
     public long dataOffset()
     {
-        return file.layout.dataOffset;
+        return reader.dataOffset();
     }
 
     /** Whether {@code pid} runs now (and is the process the heap registered under it); cached per pid. */
@@ -150,11 +145,7 @@ public final class HeapView
     /** {@code length} bytes from {@code address} into {@code into}; the caller keeps them inside the file. */
     public void bytes(final long address, final byte[] into, final int length)
     {
-        for (int i = 0; i < length; i++)
-        {
-            // Byte by byte: a range in a corrupt file may straddle two 1 GiB mapping segments.
-            into[i] = file.memory.getByte(address + i);
-        }
+        reader.bytes(address, into, length);
     }
 
     /** The owner as a sentence fragment: "pid 4242 (dead)", or "none" for a chunk never allocated. */

@@ -60,6 +60,31 @@ public final class HeapReader
         return layout.fileLength;
     }
 
+    /** Where chunk pages start: offsets below are the header, the page table and the quarantine ring. */
+    public long dataOffset()
+    {
+        return layout.dataOffset;
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code address} into {@code into}, byte by byte (a range in a
+     * corrupt file may straddle two 1 GiB mapping segments).
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the file.
+     */
+    public void bytes(final long address, final byte[] into, final int length)
+    {
+        if (address < 0 || length < 0 || length > into.length || address > layout.fileLength - length)
+        {
+            throw new IndexOutOfBoundsException(length + " bytes at 0x" + Long.toHexString(address) +
+                " are not inside the " + layout.fileLength + "-byte heap file");
+        }
+        for (int i = 0; i < length; i++)
+        {
+            into[i] = memory.getByte(address + i);
+        }
+    }
+
     public boolean poisons()
     {
         return layout.poison;

@@ -2,10 +2,12 @@ package org.structhist.shdump;
 
 import org.structhist.HistoryFile;
 import org.structhist.HistoryFormatException;
+import org.structhist.alloc.HeapException;
 import org.structhist.reader.HistoryReader;
 import org.structhist.shdump.command.CheckCommand;
 import org.structhist.shdump.command.DemoCommand;
 import org.structhist.shdump.command.ExportCommand;
+import org.structhist.shdump.command.HeapCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
 import org.structhist.shdump.command.ShowCommand;
@@ -35,7 +37,7 @@ import java.util.concurrent.Callable;
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs.",
+    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs. Reads a shared heap file too: its chunks per size class, the chunks dead processes leaked, one chunk and its bytes.",
     subcommands = {
         InfoCommand.class,
         ObjectsCommand.class,
@@ -44,6 +46,7 @@ import java.util.concurrent.Callable;
         DemoCommand.class,
         ExportCommand.class,
         TailCommand.class,
+        HeapCommand.class,
         CommandLine.HelpCommand.class,
         AutoComplete.GenerateCompletion.class},
     footerHeading = "%nExamples:%n",
@@ -55,11 +58,14 @@ import java.util.concurrent.Callable;
         "  shdump demo                       replay the TCP refcount bug, find its cause",
         "  shdump tail --list 'TCP con'      follow a live file, like tail -f",
         "  shdump export --format chrome -o trace.json",
+        "  shdump heap --heap-file a.heap    chunks per size class and leaks",
+        "  shdump --obj 0x40030 --heap-file a.heap",
         "",
         "The file: --file PATH, else -Dstructhist.file, else $STRUCTHIST_FILE, else",
-        "/dev/shm/structhist-$USER.hist. Exit codes: 0 done; 1 anomalies (check) or",
-        "nothing found (--obj); 2 usage error; 3 file missing, unreadable, corrupt or",
-        "of an unknown format version; 4 internal error (please report it)."})
+        "/dev/shm/structhist-$USER.hist. Exit codes: 0 done; 1 anomalies (check), leaks",
+        "(heap) or nothing found (--obj, heap --addr); 2 usage error; 3 file missing,",
+        "unreadable, corrupt or of an unknown format version; 4 internal error (please",
+        "report it)."})
 public final class Shdump implements Callable<Integer>
 {
     /** A bug in shdump, not in the file or the command line. */
@@ -68,6 +74,10 @@ public final class Shdump implements Callable<Integer>
     @Option(names = "--file", paramLabel = "PATH", scope = ScopeType.INHERIT,
         description = "History file (default: -Dstructhist.file, $STRUCTHIST_FILE, else /dev/shm/structhist-$USER.hist).")
     Path file;
+
+    @Option(names = "--heap-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
+        description = "Shared heap file: what 'heap' reads; with --obj or show, each history also says which chunk holds the address now.")
+    Path heapFile;
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour, even on a terminal.")
     boolean noColor;
@@ -113,6 +123,12 @@ public final class Shdump implements Callable<Integer>
         return file;
     }
 
+    /** The heap file the user named with --heap-file, or null: heaps have no default path. */
+    public Path heapFileOption()
+    {
+        return heapFile;
+    }
+
     /** The file the user named, or the library's default. */
     public Path path()
     {
@@ -134,10 +150,30 @@ public final class Shdump implements Callable<Integer>
     {
         final PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         final PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        final int code = run(out, err, args);
+        final int code = runToTheEnd(out, err, args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /** {@link #run}, and a file cut short under its mapping noticed only after it returned. */
+    private static int runToTheEnd(final PrintWriter out, final PrintWriter err, final String... args)
+    {
+        try
+        {
+            return run(out, err, args);
+        }
+        catch (final InternalError ex)
+        {
+            if (!isTruncation(ex))
+            {
+                throw ex;
+            }
+            // A fault of a read in compiled code surfaces at the next safepoint poll that checks for it, which
+            // may come only after run returned: the file (which one is no longer known) was cut short.
+            err.println("shdump: a file shdump read was truncated by another process while shdump read it");
+            return ExitCode.BAD_FILE;
+        }
     }
 
     /** Runs shdump with {@code args}, writing to {@code out} and {@code err}; returns the exit code. */
@@ -165,14 +201,24 @@ public final class Shdump implements Callable<Integer>
         {
             // picocli hands only Exceptions to the handler above; an Error would escape as a stack trace
             // and exit code 1, which scripts read as "anomalies found".
-            if (ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access"))
+            if (isTruncation(ex))
             {
-                // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping.
-                return failure(new ShdumpException(ExitCode.BAD_FILE, root.path() + " was truncated by another " +
-                    "process while shdump read it"), err, debug, ex);
+                // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping. The
+                // heap command reads only the heap file (HeapView names it itself when the error comes in time).
+                final CommandLine.ParseResult parsed = commandLine.getParseResult();
+                final boolean heap = parsed != null && parsed.hasSubcommand() &&
+                    parsed.subcommand().commandSpec().name().equals("heap") && root.heapFileOption() != null;
+                return failure(new ShdumpException(ExitCode.BAD_FILE, (heap ? root.heapFileOption() : root.path()) +
+                    " was truncated by another process while shdump read it"), err, debug, ex);
             }
             return failure(ex, err, debug);
         }
+    }
+
+    /** HotSpot's word for a SIGBUS on a mapped page: a file cut short under the mapping. */
+    public static boolean isTruncation(final Throwable ex)
+    {
+        return ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access");
     }
 
     private static int failure(final Throwable ex, final PrintWriter err, final boolean debug)
@@ -190,8 +236,9 @@ public final class Shdump implements Callable<Integer>
             code = ((ShdumpException)ex).exitCode();
             message = ex.getMessage();
         }
-        else if (ex instanceof HistoryFormatException)
+        else if (ex instanceof HistoryFormatException || ex instanceof HeapException)
         {
+            // A heap file's HeapException is its reader's one sentence on a missing, unreadable or corrupt file.
             code = ExitCode.BAD_FILE;
             message = ex.getMessage();
         }
@@ -217,7 +264,8 @@ public final class Shdump implements Callable<Integer>
         {
             final String version = Shdump.class.getPackage().getImplementationVersion();
             return new String[] {"shdump " + (version == null ? "dev" : version) + " (history file format " +
-                org.structhist.format.FileHeaderDescriptor.FORMAT_VERSION + ")"};
+                org.structhist.format.FileHeaderDescriptor.FORMAT_VERSION + ", heap file format " +
+                org.structhist.alloc.format.HeapHeaderDescriptor.FORMAT_VERSION + ")"};
         }
     }
 }

@@ -2,6 +2,8 @@ package org.structhist.shdump;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.structhist.HistoryFile;
+import org.structhist.alloc.SharedHeap;
 import org.structhist.shdump.ExportFixture.Run;
 import org.structhist.shdump.audit.AnomalyKind;
 import picocli.CommandLine;
@@ -103,8 +105,24 @@ class CliManualTest
         collect(ExportFixture.run("--file", history.toString(), "info", "--json"), fieldsByType);
         collect(ExportFixture.run("--file", history.toString(), "export", "--format", "json", "-o", "-"), fieldsByType);
         collect(ExportFixture.run("--file", history.toString(), "check", "--json"), fieldsByType);
-        assertEquals(Set.of("file", "list", "writer", "incarnation", "event", "anomaly", "summary"),
-            fieldsByType.keySet(), "the fixture shows every type of line");
+        // A heap whose allocations have histories, one of its chunks left by a dead pid: every heap line.
+        final Path heapHistory = dir.resolve("heap.hist");
+        final Path heapFile = dir.resolve("manual.heap");
+        final long address;
+        try (HistoryFile file = Histories.open(heapHistory))
+        {
+            final SharedHeap heap = Heaps.open(heapFile, file.list("shm"));
+            address = heap.allocate(40);
+            Heaps.setOwner(heapFile, heap.allocate(40), Heaps.DEAD_PID);
+        }
+        collect(ExportFixture.run("heap", "--heap-file", heapFile.toString(), "--json", "--leaks"), fieldsByType);
+        collect(ExportFixture.run("heap", "--heap-file", heapFile.toString(), "--json", "--addr",
+            Address.format(address)), fieldsByType);
+        final Run show = ExportFixture.run("--file", heapHistory.toString(), "--heap-file", heapFile.toString(), "--obj",
+            Address.format(address), "--json");
+        collect(show, fieldsByType);
+        assertEquals(Set.of("file", "list", "writer", "incarnation", "event", "anomaly", "summary", "heap", "sizeClass",
+            "deadOwner", "leak", "chunk"), fieldsByType.keySet(), "the fixtures show every type of line");
 
         final List<String> missing = new ArrayList<>();
         fieldsByType.forEach((type, fields) ->
@@ -117,6 +135,13 @@ class CliManualTest
             }
             fields.stream().filter(f -> !section.contains("| `" + f + "` |")).forEach(f -> missing.add(type + "." + f));
         });
+        // The chunk inside an incarnation line has the fields of a chunk line.
+        final String chunkSection = section(manual, "\"type\": \"chunk\"");
+        for (final Map<String, Object> line : ExportCommandTest.jsonLines(show.out()))
+        {
+            map(line.get("heapChunk")).keySet().stream().filter(f -> !chunkSection.contains("| `" + f + "` |"))
+                .forEach(f -> missing.add("incarnation.heapChunk." + f));
+        }
         assertEquals(List.of(), missing, MANUAL + " is behind the JSON lines");
     }
 

@@ -36,7 +36,7 @@ public final class Golden
     private static final Pattern DELTA = Pattern.compile(" +[+-]\\d+(us|\\.\\d{3}ms|\\.\\d{3}s)(?= )");
     private static final Pattern AGO = Pattern.compile("\\b(\\d+ (s|min|h|days) ago|just now)\\b");
     private static final Pattern JSON_TIME =
-        Pattern.compile("\"(time|clockBase|pushed|started|heartbeat)\":\"[^\"]*\"");
+        Pattern.compile("\"(time|clockBase|pushed|started|heartbeat|created|allocated)\":\"[^\"]*\"");
     private static final Pattern JSON_NUMBER =
         Pattern.compile("\"(timeNanos|clockBaseMonotonicNanos|threadId)\":-?\\d+");
     private static final Pattern SPACES = Pattern.compile(" {2,}");

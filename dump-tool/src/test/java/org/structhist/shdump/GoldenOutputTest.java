@@ -11,6 +11,7 @@ import org.structhist.History;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.ListOptions;
+import org.structhist.alloc.SharedHeap;
 import org.structhist.format.EventDescriptor;
 import org.structhist.reader.HistoryReader;
 
@@ -35,6 +36,7 @@ class GoldenOutputTest
 
     private static Path path;
     private static HistoryFile file;
+    private static Path heapPath;
 
     @BeforeAll
     static void writeFile() throws Exception
@@ -50,6 +52,25 @@ class GoldenOutputTest
             EventDescriptor.PAYLOAD_OFFSET + 8, 77, 8);
         Histories.patch(path, Histories.recordOffset(reader.incarnationsOf(0x7f95acf602a0L).get(0), 2) +
             EventDescriptor.STAMP_OFFSET, 0, 8);
+        writeHeap();
+    }
+
+    /**
+     * A heap without history: three 40-byte chunks (one freed: quarantined, poisoned), a 1000-byte one
+     * holding a request, and one left by a dead pid (patched in: the pid is the same in every run).
+     */
+    private static void writeHeap()
+    {
+        heapPath = dir.resolve("golden.heap");
+        final SharedHeap heap = Heaps.open(heapPath, null);
+        final long first = heap.allocate(40);
+        Heaps.write(heap, first, "first");
+        heap.free(heap.allocate(40));
+        final long leaked = heap.allocate(40);
+        Heaps.write(heap, leaked, "left by a dead process");
+        final long request = heap.allocate(1000);
+        Heaps.write(heap, request, "GET /index.html HTTP/1.1\r\nHost: example.org\r\n\r\n");
+        Heaps.setOwner(heapPath, leaked, Heaps.DEAD_PID);
     }
 
     @AfterAll
@@ -134,6 +155,39 @@ class GoldenOutputTest
         assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND, result.describe());
         result.errEmpty();
         Golden.assertMatches(golden, result.out(), path, PID);
+    }
+
+    static Stream<Arguments> heapGoldens()
+    {
+        return Stream.of(
+            Arguments.of("heap.txt", new String[] {"heap"}),
+            Arguments.of("heap-leaks.txt", new String[] {"heap", "--leaks"}),
+            Arguments.of("heap-leaks.jsonl", new String[] {"heap", "--leaks", "--json"}),
+            Arguments.of("heap-addr.txt", new String[] {"heap", "--addr", "0x40040", "--bytes", "40"}),
+            Arguments.of("heap-addr-quarantined.txt", new String[] {"heap", "--addr", "0x30090"}),
+            Arguments.of("heap-addr.jsonl", new String[] {"heap", "--addr", "0x300f0", "--json"}),
+            Arguments.of("show-heap-file.txt", new String[] {"--obj", "0x7f95acf60120", "--heap-file"}),
+            Arguments.of("show-heap-file.jsonl", new String[] {"--obj", "0x7f95acf60120", "--json", "--heap-file"}));
+    }
+
+    /** As {@link #outputMatchesItsGoldenFile}, with the heap file (its path is what {@code <FILE>} stands for here). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("heapGoldens")
+    void heapOutputMatchesItsGoldenFile(final String golden, final String[] args)
+    {
+        final java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        if (all.get(all.size() - 1).equals("--heap-file"))
+        {
+            all.add(heapPath.toString());
+        }
+        else
+        {
+            all.addAll(java.util.List.of("--heap-file", heapPath.toString()));
+        }
+        final Cli.Result result = Cli.on(path, all.toArray(new String[0]));
+        assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND, result.describe());
+        result.errEmpty();
+        Golden.assertMatches(golden, result.out(), heapPath, PID);
     }
 
     /** The normalisation itself: what it replaces, and that widths do not matter but words do. */

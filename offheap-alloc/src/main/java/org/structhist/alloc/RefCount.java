@@ -152,7 +152,9 @@ public final class RefCount
 
     private RefcountException refuse(final long address, final int count, final String what, final String message)
     {
-        heap.putIntRelease(address + countOffset, SATURATED);
+        // From the count this call saw only: if the struct was freed and its chunk reused meanwhile, a
+        // plain store would corrupt the new occupant's count.
+        heap.compareAndSetInt(address + countOffset, count, SATURATED);
         log(address, refusedVerb, message, count); // the verb says refused; the count is the one refused
         return new RefcountException(what + " refused at " + SharedHeap.hex(address) + " (count was " + count +
             ", now saturated at " + SATURATED + "; the struct is leaked rather than freed twice): " + message);

@@ -92,9 +92,11 @@ public final class SharedHeap implements AutoCloseable
         {
             final HeapLayout expected = HeapLayout.plan(options.capacity(), options.quarantineSlots(),
                 options.quarantineBytes(), options.poison());
+            // The slot count matters only with a quarantine: without one the ring is never used, and a
+            // refusal would name the same options on both sides ("quarantine off" twice).
             if (expected.fileLength != file.layout.fileLength || expected.poison != file.layout.poison ||
                 expected.quarantineBudget != file.layout.quarantineBudget ||
-                expected.quarantineSlots != file.layout.quarantineSlots)
+                expected.quarantineBudget > 0 && expected.quarantineSlots != file.layout.quarantineSlots)
             {
                 throw new HeapException("heap file " + path + " exists with " + describe(file.layout) +
                     "; this process asked for " + describe(expected) + " (use the same options, or another file)");
@@ -133,6 +135,11 @@ public final class SharedHeap implements AutoCloseable
         if (index == 0)
         {
             index = pageBump.refill(sizeClass);
+            // Out of pages: chunks waiting in the quarantine are memory too. Reuse beats failing.
+            while (index == 0 && quarantine != null && quarantine.drain())
+            {
+                index = freeLists.pop(sizeClass);
+            }
             if (index == 0)
             {
                 throw exhausted(size, sizeClass);
@@ -140,8 +147,16 @@ public final class SharedHeap implements AutoCloseable
         }
         final long chunk = TaggedIndex.offsetOf(index);
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
-        final int generation = ChunkHeaderDescriptor.nextGeneration(
-            ChunkHeaderDescriptor.generation(memory.getLongVolatile(stateOffset)));
+        final long freeWord = memory.getLongVolatile(stateOffset);
+        if (ChunkHeaderDescriptor.state(freeWord) != ChunkHeaderDescriptor.STATE_FREE)
+        {
+            // Only a header overwritten from outside (a write past the end of the chunk before) gets here:
+            // handing the chunk out would give it to two owners. Loud beats silent.
+            throw new HeapException("heap " + file.path + " is corrupt: chunk " + hex(chunk +
+                ChunkHeaderDescriptor.LENGTH) + " came off the free list of class " + sizeClass + " marked " +
+                ChunkHeaderDescriptor.stateName(ChunkHeaderDescriptor.state(freeWord)) + "; was its header overwritten?");
+        }
+        final int generation = ChunkHeaderDescriptor.nextGeneration(ChunkHeaderDescriptor.generation(freeWord));
         memory.putInt(chunk + ChunkHeaderDescriptor.OWNER_PID_OFFSET, pid);
         memory.putInt(chunk + ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET, (int)size);
         memory.putLong(chunk + ChunkHeaderDescriptor.ALLOCATED_AT_OFFSET, WallClock.nanos());
@@ -178,10 +193,41 @@ public final class SharedHeap implements AutoCloseable
      */
     public void free(final long address)
     {
+        free(address, ANY_GENERATION);
+    }
+
+    /**
+     * Frees {@code address} only if it is still the allocation of {@code generation} (what
+     * {@link #generation} said when the caller took it): a free through a stale pointer, after the chunk
+     * was freed and handed out again, would otherwise free the new owner's struct.
+     *
+     * @throws UseAfterFreeException if the chunk was allocated again since (another generation).
+     * @throws DoubleFreeException   if it is not allocated now.
+     */
+    public void free(final long address, final int generation)
+    {
+        free(address, generation & 0xFFFF_FFFFL);
+    }
+
+    private static final long ANY_GENERATION = -1;
+
+    private void free(final long address, final long expectedGeneration)
+    {
         final long chunk = chunkFor(address, "free");
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
         final long word = memory.getLongVolatile(stateOffset);
         final int sizeClass = ChunkHeaderDescriptor.sizeClass(word);
+        if (ChunkHeaderDescriptor.generation(word) == 0)
+        {
+            throw new IllegalArgumentException("cannot free " + hex(address) + ": no allocation of heap " + file.path +
+                " returned that address (its chunk was never allocated)");
+        }
+        if (expectedGeneration != ANY_GENERATION && ChunkHeaderDescriptor.state(word) ==
+            ChunkHeaderDescriptor.STATE_ALLOCATED && (ChunkHeaderDescriptor.generation(word) & 0xFFFF_FFFFL) !=
+            expectedGeneration)
+        {
+            throw useAfterFree(address, chunk, expectedGeneration);
+        }
         if (ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED ||
             !memory.compareAndSetLong(stateOffset, word, ChunkHeaderDescriptor.stateWord(
             ChunkHeaderDescriptor.STATE_QUARANTINED, sizeClass, ChunkHeaderDescriptor.generation(word))))

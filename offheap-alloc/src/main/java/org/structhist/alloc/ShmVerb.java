@@ -5,12 +5,14 @@ import org.structhist.Verb;
 
 /**
  * The verbs of the automatic "shm" history (OpenSIPS DBG_MALLOC's memlog): each chunk's allocation
- * starts a history, its free destroys it, so shdump's running count and {@code check} see a double
- * free as an event after destroy.
+ * starts a history, its free destroys it, so shdump's {@code check} sees a double free as an event
+ * after destroy. An allocation takes no reference: a chunk's refcount, if it has one, is the struct's
+ * own business (see {@link RefCount}), and a free of a chunk that counted one would be flagged as a
+ * destroy with references left.
  */
 public enum ShmVerb implements Verb
 {
-    SHM_ALLOC(Effect.REF),
+    SHM_ALLOC(Effect.NONE),
     SHM_FREE(Effect.DESTROY),
     SHM_DOUBLE_FREE(Effect.NONE);
 

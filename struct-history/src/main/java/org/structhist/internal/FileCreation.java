@@ -54,6 +54,34 @@ public final class FileCreation
         }
     }
 
+    /**
+     * Hard-links the finished {@code temporary} to {@code path} and removes the temporary: atomic, so
+     * {@code path} appears complete or not at all. Returns false when another creator's file is there
+     * already (attach to it instead).
+     *
+     * @throws IOException when the link fails for another reason (the temporary is removed too).
+     */
+    public static boolean linkIntoPlace(final Path temporary, final Path path) throws IOException
+    {
+        try
+        {
+            Files.createLink(path, temporary);
+            return true;
+        }
+        catch (final java.nio.file.FileAlreadyExistsException ex)
+        {
+            return false;
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            throw new IOException("the filesystem does not support hard links", ex);
+        }
+        finally
+        {
+            deleteQuietly(temporary);
+        }
+    }
+
     /** Creates {@code path} readable and writable by its owner only, from the first instant. */
     public static void createOwnerOnly(final Path path) throws IOException
     {

@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -87,19 +86,15 @@ public final class MappedFile
         {
             // The file appears at its real name complete, version and all, or not at all: a creator
             // killed while filling it leaves only a temporary that the next creator removes.
-            Files.createLink(path, temporary);
+            if (!FileCreation.linkIntoPlace(temporary, path))
+            {
+                return attach(path, options.attachTimeoutMillis()); // another process won the race
+            }
         }
-        catch (final FileAlreadyExistsException ex)
+        catch (final IOException ex)
         {
-            FileCreation.deleteQuietly(temporary);
-            return attach(path, options.attachTimeoutMillis()); // another process won the race
-        }
-        catch (final IOException | UnsupportedOperationException ex)
-        {
-            FileCreation.deleteQuietly(temporary);
             throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
         }
-        FileCreation.deleteQuietly(temporary);
         return new MappedFile(path, made.mapping, made.layout, true);
     }
 

@@ -26,11 +26,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class FormatDoc
 {
     /** Surefire runs with the module directory as working directory. */
-    static final Path PATH = Paths.get("..", "docs", "FORMAT.md");
+    /**
+     * The document and the descriptor package it describes: FORMAT.md and org.structhist.format unless a
+     * test of another module's format (the heap's HEAP-FORMAT.md) retargets it with {@link #target}.
+     */
+    static Path PATH = Paths.get("..", "docs", "FORMAT.md");
 
     static final String TABLE_HEADER = "| Offset | Size | Field | Meaning |";
 
-    private static final String PACKAGE = "org.structhist.format.";
+    static String PACKAGE = "org.structhist.format.";
+    /** A class of the descriptor package, to find where its compiled classes are. */
+    static Class<?> ANCHOR = FileHeaderDescriptor.class;
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*)$");
     private static final Pattern SECTION_CLASS = Pattern.compile("\\(`(\\w+Descriptor)`\\)");
     private static final Pattern CLAIM = Pattern.compile(
@@ -122,14 +128,22 @@ final class FormatDoc
         this.problems = problems;
     }
 
+    /** Checks {@code document} against the *Descriptor classes of {@code anchor}'s package instead. */
+    static void target(final Path document, final Class<?> anchor)
+    {
+        PATH = document;
+        PACKAGE = anchor.getPackageName() + ".";
+        ANCHOR = anchor;
+    }
+
     /** Loads and parses the document, failing the test with a clear message if it is missing. */
     static FormatDoc load()
     {
         final Path path = PATH.toAbsolutePath().normalize();
         if (!Files.isRegularFile(path))
         {
-            return fail("docs/FORMAT.md is missing: expected it at " + path + " (the test runs with the " +
-                "struct-history module directory as working directory)");
+            return fail(PATH + " is missing: expected it at " + path + " (the test runs with the " +
+                "module directory as working directory)");
         }
         try
         {

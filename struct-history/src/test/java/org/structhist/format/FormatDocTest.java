@@ -57,7 +57,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class FormatDocTest
 {
-    private static FormatDoc doc;
+    /** Package-private: HeapFormatDocTest (offheap-alloc) runs these checks on the heap's document. */
+    static FormatDoc doc;
 
     @BeforeAll
     static void loadDocument()
@@ -77,7 +78,7 @@ class FormatDocTest
     {
         final List<String> problems = new ArrayList<>();
         final Set<String> descriptors = descriptorClassNames();
-        assertFalse(descriptors.isEmpty(), "found no *Descriptor classes in org.structhist.format");
+        assertFalse(descriptors.isEmpty(), "found no *Descriptor classes in " + FormatDoc.PACKAGE);
         for (final String descriptor : descriptors)
         {
             final FormatDoc.Section section = doc.sections.get(descriptor);
@@ -308,23 +309,24 @@ class FormatDocTest
         final Set<String> names = new TreeSet<>();
         try
         {
-            final Path location = Path.of(FileHeaderDescriptor.class.getProtectionDomain().getCodeSource()
+            final Path location = Path.of(FormatDoc.ANCHOR.getProtectionDomain().getCodeSource()
                 .getLocation().toURI());
+            final String directory = FormatDoc.ANCHOR.getPackageName().replace('.', '/');
             if (Files.isDirectory(location))
             {
-                collect(location.resolve("org/structhist/format"), names);
+                collect(location.resolve(directory), names);
             }
             else
             {
                 try (FileSystem jar = FileSystems.newFileSystem(location))
                 {
-                    collect(jar.getPath("org/structhist/format"), names);
+                    collect(jar.getPath(directory), names);
                 }
             }
         }
         catch (final IOException | URISyntaxException ex)
         {
-            return fail("cannot list the classes of org.structhist.format: " + ex);
+            return fail("cannot list the classes of " + FormatDoc.PACKAGE + ": " + ex);
         }
         return names;
     }

@@ -9,7 +9,9 @@ import org.structhist.shdump.ShdumpException;
 import org.structhist.shdump.TimeArgument;
 import org.structhist.shdump.audit.AuditedHistory;
 import org.structhist.shdump.audit.HistoryAudit;
+import org.structhist.shdump.heap.HeapView;
 import org.structhist.shdump.output.HistoryRenderer;
+import org.structhist.shdump.output.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -22,12 +24,13 @@ import java.util.function.Predicate;
 @Command(
     name = "show",
     header = "Every incarnation of one address, event by event, with a running refcount.",
-    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped between the kept first and last ones and for records that are not valid events; then the history's anomalies. Finds the address by scanning object headers only.",
+    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped between the kept first and last ones and for records that are not valid events; then the history's anomalies. Finds the address by scanning object headers only. With --heap-file, each incarnation also says which chunk of that heap holds the address now: its state, generation and owner.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump show --obj 0x7f95acf6ea60",
         "  shdump show --obj 140280828717664 --verb TCP_UNREF --pid 49313",
         "  shdump show --obj 0x7f95acf6ea60 --since 2026-11-22T05:43:28Z --json",
+        "  shdump show --obj 0x40030 --heap-file /dev/shm/app.heap",
         "",
         "Exit code 1 when no list holds a history of that address."})
 public final class ShowCommand extends FileCommand implements Callable<Integer>
@@ -62,6 +65,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
+        // The heap first: a heap file that cannot be read fails the command before any output.
+        final HeapView heap = root.heapFileOption() == null ? null : HeapView.open(root.heapFileOption());
         final HistoryReader reader = reader();
         final HistoryAudit audit = new HistoryAudit(reader);
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style());
@@ -87,7 +92,9 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             final AuditedHistory history = audit.audit(incarnation);
             if (json)
             {
-                out.println(renderer.incarnationJson(history));
+                final Json line = renderer.incarnationJson(history);
+                // Only with --heap-file, so that the lines without it stay as they were.
+                out.println(heap == null ? line : line.field("heapChunk", heap.chunkJson(address)));
                 for (int i = 0; i < history.events().size(); i++)
                 {
                     if (shown.test(history.events().get(i)))
@@ -102,7 +109,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
                 out.println();
             }
             first = false;
-            renderer.print(out, history, shown);
+            // Read again for each incarnation: a live heap may have freed or reused the chunk meanwhile.
+            renderer.print(out, history, shown, heap == null ? null : heap.describe(address, incarnation.handle()));
         }
         out.flush();
         return ExitCode.OK;

@@ -76,7 +76,17 @@ public final class HistoryRenderer
     /** Prints the history; {@code shown} selects the event rows (markers and anomalies always show). */
     public void print(final PrintWriter out, final AuditedHistory history, final Predicate<Event> shown)
     {
+        print(out, history, shown, null);
+    }
+
+    /** As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line. */
+    public void print(final PrintWriter out, final AuditedHistory history, final Predicate<Event> shown, final String note)
+    {
         out.println(header(history));
+        if (note != null)
+        {
+            out.println("  " + note);
+        }
         final Map<Integer, List<Anomaly>> anomaliesByPosition = history.anomalies().stream()
             .filter(a -> a.event() != null)
             .collect(Collectors.groupingBy(a -> a.event().position()));

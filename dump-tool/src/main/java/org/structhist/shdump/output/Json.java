@@ -43,6 +43,14 @@ public final class Json
         return this;
     }
 
+    /** A boolean that may be unknown: null when {@code value} is. */
+    public Json field(final String name, final Boolean value)
+    {
+        key(name);
+        sb.append(value == null ? "null" : value.toString());
+        return this;
+    }
+
     /** A number that may be unknown: null when {@code known} is false. */
     public Json field(final String name, final long value, final boolean known)
     {

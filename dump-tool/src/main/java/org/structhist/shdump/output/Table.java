@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Aligned columns: rows are collected, then printed with each column as wide as its widest cell.
- * The last column is never padded (it holds free text: messages). Styling is applied after padding,
- * so ANSI codes never skew the alignment.
+ * The last column is not padded (it holds free text: messages) unless it is right-aligned (a number).
+ * Styling is applied after padding, so ANSI codes never skew the alignment.
  */
 public final class Table
 {
@@ -64,14 +64,37 @@ public final class Table
         out.println(indent + style.dim(line(header, widths)));
         for (final String[] row : rows)
         {
-            final StringBuilder sb = new StringBuilder(indent);
-            for (int c = 0; c < row.length; c++)
-            {
-                final String cell = c == row.length - 1 ? row[c] : pad(row[c], widths[c], rightAligned[c]);
-                sb.append(c == 0 ? "" : "  ").append(styler == null ? cell : styler.style(c, cell, row));
-            }
-            out.println(sb);
+            printRow(out, indent, style, styler, widths, row);
         }
+    }
+
+    /**
+     * Prints the header for rows that will come one at a time through {@link #printRow}, too many to
+     * collect: each column is as wide as its header or {@code widths}, whichever is wider (a cell wider
+     * than that only pushes the rest of its row).
+     */
+    public int[] printHeader(final PrintWriter out, final String indent, final Style style, final int... widths)
+    {
+        final int[] actual = new int[header.length];
+        for (int c = 0; c < header.length; c++)
+        {
+            actual[c] = Math.max(header[c].length(), c < widths.length ? widths[c] : 0);
+        }
+        out.println(indent + style.dim(line(header, actual)));
+        return actual;
+    }
+
+    /** One row in the widths {@link #printHeader} returned. */
+    public void printRow(final PrintWriter out, final String indent, final Style style, final Styler styler,
+        final int[] widths, final String... row)
+    {
+        final StringBuilder sb = new StringBuilder(indent);
+        for (int c = 0; c < row.length; c++)
+        {
+            final String cell = c == row.length - 1 && !rightAligned[c] ? row[c] : pad(row[c], widths[c], rightAligned[c]);
+            sb.append(c == 0 ? "" : "  ").append(styler == null ? cell : styler.style(c, cell, row));
+        }
+        out.println(sb);
     }
 
     private String line(final String[] cells, final int[] widths)
@@ -79,7 +102,8 @@ public final class Table
         final StringBuilder sb = new StringBuilder();
         for (int c = 0; c < cells.length; c++)
         {
-            sb.append(c == 0 ? "" : "  ").append(c == cells.length - 1 ? cells[c] : pad(cells[c], widths[c], rightAligned[c]));
+            sb.append(c == 0 ? "" : "  ").append(c == cells.length - 1 && !rightAligned[c] ? cells[c] :
+                pad(cells[c], widths[c], rightAligned[c]));
         }
         return sb.toString();
     }

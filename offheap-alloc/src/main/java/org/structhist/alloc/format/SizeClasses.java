@@ -80,11 +80,13 @@ public final class SizeClasses
     /** The smallest class whose chunk holds {@code payload} bytes, or -1 if none does. */
     public static int classFor(final long payload)
     {
-        final long needed = payload + ChunkHeaderDescriptor.LENGTH;
-        if (payload < 0 || needed > chunkSize(count() - 1))
+        // Compared before the header is added: payload + LENGTH overflows to a negative "needed" for a
+        // payload near Long.MAX_VALUE, which would pass as a small class.
+        if (payload < 0 || payload > maxPayload())
         {
             return -1;
         }
+        final long needed = payload + ChunkHeaderDescriptor.LENGTH;
         if (needed <= LARGEST_SMALL_CHUNK)
         {
             int low = 0;

@@ -15,7 +15,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -80,19 +79,15 @@ public final class HeapFile
         final HeapMemory memory = initialise(temporary, path, planned);
         try
         {
-            Files.createLink(path, temporary);
+            if (!FileCreation.linkIntoPlace(temporary, path))
+            {
+                return attach(path, options.attachTimeoutMillis(), false); // another process won the race
+            }
         }
-        catch (final FileAlreadyExistsException ex)
+        catch (final IOException ex)
         {
-            FileCreation.deleteQuietly(temporary);
-            return attach(path, options.attachTimeoutMillis(), false); // another process won the race
-        }
-        catch (final IOException | UnsupportedOperationException ex)
-        {
-            FileCreation.deleteQuietly(temporary);
             throw new HeapException("cannot create heap file " + path + ": " + FileCreation.describe(ex), ex);
         }
-        FileCreation.deleteQuietly(temporary);
         return new HeapFile(path, memory, planned, true);
     }
 
@@ -154,8 +149,9 @@ public final class HeapFile
                     final long magic = header.getLong(HeapHeaderDescriptor.MAGIC_OFFSET);
                     if (magic != 0 && magic != HeapHeaderDescriptor.MAGIC)
                     {
+                        // A reader must not suggest deleting it: it may be a history file given by mistake.
                         throw new HeapFormatException(path + " is not a heap file (its first bytes are not the heap " +
-                            "magic); choose another path or delete it");
+                            "magic)" + (readOnly ? "" : "; choose another path or delete it"));
                     }
                     final int version = header.getInt(HeapHeaderDescriptor.FORMAT_VERSION_OFFSET);
                     final long length = header.getLong(HeapHeaderDescriptor.FILE_LENGTH_OFFSET);

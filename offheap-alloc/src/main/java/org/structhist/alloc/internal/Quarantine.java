@@ -9,10 +9,11 @@ import org.structhist.alloc.format.TaggedIndex;
 /**
  * Freed chunks wait here, oldest out first, before they become free: a ring of chunk indexes in the file
  * with a tail (frees ever entered) and a head (entries ever evicted), both claimed by atomic add / CAS,
- * and a byte count. A free takes a tail position and swaps its chunk into that slot; then, while the
- * quarantine holds more bytes than its budget or more chunks than its slots, whoever frees evicts at the
- * head. Every entry leaves the ring by one atomic swap, so each is released exactly once, even when
- * racing evictors see entries slightly out of order. A process killed between taking a position and
+ * and a byte count. A free takes a tail position and swaps its chunk into that slot; a free whose
+ * position laps the oldest entry (more chunks than slots) first moves the head past it, and its swap
+ * releases that entry. Then, while the quarantine holds more bytes than its budget, whoever frees evicts
+ * at the head. Every entry leaves the ring by one atomic swap, so each is released exactly once, even
+ * when racing evictors see entries slightly out of order. A process killed between taking a position and
  * storing its chunk leaves that chunk quarantined for good (a lost chunk, never a chunk handed out twice).
  */
 public final class Quarantine
@@ -40,15 +41,49 @@ public final class Quarantine
     {
         final long position = memory.getAndAddLong(HeapHeaderDescriptor.QUARANTINE_TAIL_OFFSET, 1);
         memory.getAndAddLong(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET, chunkSize);
+        // With the ring full, this position's slot still holds the entry of position - slots, which the
+        // head has not passed. Move the head past it before taking the slot: the swap below releases
+        // that entry, and an evictor at the head would otherwise swap out (release) the chunk stored here
+        // instead. Without this, once the ring had filled by count every free was released at once.
+        skipHeadTo(position + 1 - layout.quarantineSlots);
         final long displaced = memory.getAndSetLong(slot(position), index);
         if (displaced != 0)
         {
             release(displaced); // the ring lapped a slot an evictor had not emptied yet
         }
-        trim();
+        trim(false);
     }
 
-    private void trim()
+    /**
+     * Releases everything the quarantine holds (entries whose freer has not stored them yet excepted):
+     * what a heap that is out of memory does before it gives up, trading use-after-free detection for
+     * the allocation. Returns whether anything was released.
+     */
+    public boolean drain()
+    {
+        final long before = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET);
+        trim(true);
+        return memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET) < before;
+    }
+
+    /**
+     * Moves the head to {@code position} if it is behind. The positions it skips need no eviction: the
+     * slot of each is taken by a position up to this adder's, whose swap releases what it still holds.
+     */
+    private void skipHeadTo(final long position)
+    {
+        while (true)
+        {
+            final long head = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET);
+            if (head >= position ||
+                memory.compareAndSetLong(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET, head, position))
+            {
+                return;
+            }
+        }
+    }
+
+    private void trim(final boolean all)
     {
         while (true)
         {
@@ -58,7 +93,9 @@ public final class Quarantine
             {
                 return;
             }
-            final boolean over = tail - head > layout.quarantineSlots ||
+            // Over the budget only: add keeps the count within the slots itself. An eviction for the count
+            // here would race the add that laps the head's slot, and could swap out that add's chunk.
+            final boolean over = all ||
                 memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET) > layout.quarantineBudget;
             if (!over)
             {

@@ -60,6 +60,31 @@ public final class HeapReader
         return layout.fileLength;
     }
 
+    /** Where chunk pages start: offsets below are the header, the page table and the quarantine ring. */
+    public long dataOffset()
+    {
+        return layout.dataOffset;
+    }
+
+    /**
+     * Copies {@code length} bytes from {@code address} into {@code into}, byte by byte (a range in a
+     * corrupt file may straddle two 1 GiB mapping segments).
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the file.
+     */
+    public void bytes(final long address, final byte[] into, final int length)
+    {
+        if (address < 0 || length < 0 || length > into.length || address > layout.fileLength - length)
+        {
+            throw new IndexOutOfBoundsException(length + " bytes at 0x" + Long.toHexString(address) +
+                " are not inside the " + layout.fileLength + "-byte heap file");
+        }
+        for (int i = 0; i < length; i++)
+        {
+            into[i] = memory.getByte(address + i);
+        }
+    }
+
     public boolean poisons()
     {
         return layout.poison;
@@ -134,7 +159,10 @@ public final class HeapReader
             }
             if (sizeClass < 0 || sizeClass >= SizeClasses.count())
             {
-                corrupt++;
+                if (!isAbandonedContinuation(page, entry))
+                {
+                    corrupt++;
+                }
                 page += SizeClasses.PAGE_SIZE;
                 continue;
             }
@@ -148,6 +176,19 @@ public final class HeapReader
             page = Math.max(runEnd, page + SizeClasses.PAGE_SIZE);
         }
         return corrupt;
+    }
+
+    /**
+     * Whether the page at {@code page}, whose entry is {@code entry}, is a later page of a large run whose
+     * first page names no class: what a refill killed between writing the later pages' entries and the
+     * first page's leaves (PageBump writes them in that order). Space lost to the kill, not corruption;
+     * the walk reaches such a page only because it skipped the unnamed first page.
+     */
+    private boolean isAbandonedContinuation(final long page, final int entry)
+    {
+        final long runStart = page + (long)entry * SizeClasses.PAGE_SIZE;
+        return entry < 0 && runStart >= layout.dataOffset &&
+            memory.getIntVolatile(layout.pageEntryOffset(runStart)) == 0;
     }
 
     public HeapSummary summary()

@@ -41,7 +41,8 @@ import java.util.stream.Stream;
  * mapped file, laid out as a miniature history file (header cursors, two list entries, two writer
  * entries, a 16-slot string index, 512 bytes of strings), zeroed when taken and given back by the arbiter.</li>
  * </ul>
- * Each group is made on first use (holder classes), so a fork makes only what its test needs.
+ * Each group is made on first use (holder classes), so a fork makes only what its test needs. The
+ * allocator tests' stacks and heaps ({@link AllocFixture}) live in the same directory.
  */
 public final class Fixture
 {
@@ -59,6 +60,12 @@ public final class Fixture
 
     private Fixture()
     {
+    }
+
+    /** This fork's directory: the allocator tests ({@link AllocFixture}) keep their files here too. */
+    static Path directory()
+    {
+        return DIR;
     }
 
     /** A directory of this fork under /dev/shm (else java.io.tmpdir), removed when the fork exits. */

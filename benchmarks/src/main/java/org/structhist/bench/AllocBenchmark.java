@@ -100,9 +100,9 @@ public class AllocBenchmark
     static final long QUARANTINE_BYTES = 1L << 20;
     /**
      * More slots than 1 MiB of the smallest chunks (9,362 of 112 bytes), so that the byte budget is what
-     * binds at both sizes. With the default 4096 slots, a class whose 4096 chunks fit in the budget (chunks
-     * of 256 bytes or less here) fills the slots instead, and then the quarantine releases every chunk as
-     * soon as it is freed (see RESULTS.md): it would measure a quarantine that holds nothing.
+     * binds at both sizes: with the default 4096 slots, 4096 chunks of 112 bytes (448 KiB) fill the slots
+     * first. (Before main's a4d1694, a quarantine full by count released every chunk as soon as it was
+     * freed: see RESULTS.md.)
      */
     static final int QUARANTINE_SLOTS = 16384;
     static final String HEAP_FILE = "bench.heap";

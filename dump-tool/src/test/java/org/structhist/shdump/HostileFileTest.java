@@ -15,7 +15,6 @@ import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 
 import java.io.RandomAccessFile;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +41,7 @@ import static org.structhist.format.FileHeaderDescriptor.*;
  */
 class HostileFileTest
 {
-    private static final Duration LIMIT = Duration.ofSeconds(1);
-    /** Far more than a run on a small file allocates, far less than any table sized by a hostile count. */
-    private static final long MAX_ALLOCATED_BYTES = 64L << 20;
+    private static final Duration LIMIT = HostileInputs.LIMIT;
     private static final String[][] COMMANDS = {
         {"info"}, {"objects", "--json"}, {"check"}, {"--obj", "0xa1"}, {"show", "--obj", "0xb1", "--json"}};
 
@@ -95,32 +92,20 @@ class HostileFileTest
 
     private static Path write(final String name, final byte[] bytes) throws Exception
     {
-        final Path path = dir.resolve(name);
-        Files.write(path, bytes);
-        return path;
+        return HostileInputs.write(dir, name, bytes);
     }
 
-    /** A copy of the good file with the i32 (or i64 when {@code size} is 8) at {@code offset} set to {@code value}. */
     private static byte[] with(final int offset, final long value, final int size)
     {
-        final byte[] bytes = goodBytes.clone();
-        Histories.put(bytes, offset, value, size);
-        return bytes;
+        return HostileInputs.with(goodBytes, offset, value, size);
     }
 
     /** Runs one shdump command under the time limit, measuring what this thread allocated. */
     private static Cli.Result run(final Path path, final String... command)
     {
-        return assertTimeoutPreemptively(LIMIT, () ->
-        {
-            final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            final Cli.Result result = Cli.on(path, command);
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(allocated < MAX_ALLOCATED_BYTES, () -> "allocated " + allocated + " bytes" + result.describe());
-            return result;
-        }, () -> "shdump " + String.join(" ", command) + " on " + path + " took more than " + LIMIT);
+        final java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--file", path.toString(), "--no-color"));
+        args.addAll(java.util.List.of(command));
+        return HostileInputs.bounded(args.toArray(new String[0]), path);
     }
 
     /** Every command: exit 3, one sentence naming the file and containing {@code fragment}. */

@@ -16,7 +16,6 @@ import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 
 import java.io.RandomAccessFile;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +30,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.structhist.alloc.format.HeapHeaderDescriptor.*;
 
@@ -43,8 +41,7 @@ import static org.structhist.alloc.format.HeapHeaderDescriptor.*;
  */
 class HostileHeapFileTest
 {
-    private static final Duration LIMIT = Duration.ofSeconds(1);
-    private static final long MAX_ALLOCATED_BYTES = 64L << 20;
+    private static final Duration LIMIT = HostileInputs.LIMIT;
     private static final int PAGE = SizeClasses.PAGE_SIZE;
     /** The page table of a 1 MiB heap: page 1. Its chunks: pages 3 to 15. */
     private static final int PAGE_TABLE = PAGE;
@@ -114,31 +111,18 @@ class HostileHeapFileTest
 
     private static Path write(final String name, final byte[] bytes) throws Exception
     {
-        final Path path = dir.resolve(name);
-        Files.write(path, bytes);
-        return path;
+        return HostileInputs.write(dir, name, bytes);
     }
 
     private static byte[] with(final int offset, final long value, final int size)
     {
-        final byte[] bytes = goodBytes.clone();
-        Histories.put(bytes, offset, value, size);
-        return bytes;
+        return HostileInputs.with(goodBytes, offset, value, size);
     }
 
     /** One command on {@code heap} (and the good history file), under the time limit, measuring what it allocated. */
     private static Cli.Result run(final Path heap, final String... command)
     {
-        return assertTimeoutPreemptively(LIMIT, () ->
-        {
-            final com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
-            final long before = threads.getCurrentThreadAllocatedBytes();
-            final Cli.Result result = Cli.run(arguments(heap, command));
-            final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-            assertTrue(allocated < MAX_ALLOCATED_BYTES, () -> "allocated " + allocated + " bytes" + result.describe());
-            return result;
-        }, () -> "shdump " + String.join(" ", command) + " on " + heap + " took more than " + LIMIT);
+        return HostileInputs.bounded(arguments(heap, command), heap);
     }
 
     private static String[] arguments(final Path heap, final String... command)

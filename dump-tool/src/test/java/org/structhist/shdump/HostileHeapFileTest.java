@@ -10,7 +10,6 @@ import org.structhist.HistoryList;
 import org.structhist.ListOptions;
 import org.structhist.alloc.SharedHeap;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
-import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.ProcessSlotDescriptor;
 import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.SizeClasses;

@@ -1,10 +1,14 @@
 package org.structhist.shdump;
 
+import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,5 +55,63 @@ final class HostileInputs
             assertTrue(allocated < MAX_ALLOCATED_BYTES, () -> "allocated " + allocated + " bytes" + result.describe());
             return result;
         }, () -> "shdump " + String.join(" ", args) + " on " + file + " took more than " + LIMIT);
+    }
+
+    /**
+     * What a run against a file that is changing under it may answer: exit 3 with one sentence naming
+     * {@code file}, or a clean 0 or 1; never a stack trace.
+     */
+    static void assertAnsweredCleanly(final Cli.Result result, final Path file)
+    {
+        if (result.code() == ExitCode.BAD_FILE)
+        {
+            result.saysOneSentence(file.toString());
+        }
+        else
+        {
+            result.noStackTrace().errEmpty();
+            assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND, result.describe());
+        }
+    }
+
+    /**
+     * Another process truncating a file under its readers: cuts it to {@code shortLength} and grows it
+     * back to {@code fullLength}, over and over, until closed; closing fails if the cutting failed.
+     */
+    static final class Cutter implements AutoCloseable
+    {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
+        private final Thread thread;
+
+        Cutter(final Path file, final long shortLength, final long fullLength)
+        {
+            thread = new Thread(() ->
+            {
+                try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"))
+                {
+                    while (!stop.get())
+                    {
+                        raf.setLength(shortLength);
+                        Thread.sleep(0, 200_000);
+                        raf.setLength(fullLength);
+                        Thread.sleep(1);
+                    }
+                }
+                catch (final Exception ex)
+                {
+                    failure.set(ex);
+                }
+            }, "cutter");
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException
+        {
+            stop.set(true);
+            thread.join();
+            assertNull(failure.get());
+        }
     }
 }

@@ -90,8 +90,7 @@ public final class SharedHeap implements AutoCloseable
         final HeapFile file = HeapFile.createOrAttach(path, options);
         if (!file.created)
         {
-            final HeapLayout expected = HeapLayout.plan(options.capacity(), options.quarantineSlots(),
-                options.quarantineBytes(), options.poison());
+            final HeapLayout expected = file.requested;
             // The slot count matters only with a quarantine: without one the ring is never used, and a
             // refusal would name the same options on both sides ("quarantine off" twice).
             if (expected.fileLength != file.layout.fileLength || expected.poison != file.layout.poison ||

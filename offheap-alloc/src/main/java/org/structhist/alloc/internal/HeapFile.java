@@ -36,13 +36,17 @@ public final class HeapFile
     public final HeapMemory memory;
     public final HeapLayout layout;
     public final boolean created;
+    /** The layout the opener's options plan (null for a read-only open): what an attacher's file must match. */
+    public final HeapLayout requested;
 
-    private HeapFile(final Path path, final HeapMemory memory, final HeapLayout layout, final boolean created)
+    private HeapFile(final Path path, final HeapMemory memory, final HeapLayout layout, final boolean created,
+        final HeapLayout requested)
     {
         this.path = path;
         this.memory = memory;
         this.layout = layout;
         this.created = created;
+        this.requested = requested;
     }
 
     public static HeapFile createOrAttach(final Path path, final HeapOptions options)
@@ -64,7 +68,7 @@ public final class HeapFile
         }
         if (Files.exists(path))
         {
-            return attach(path, options.attachTimeoutMillis(), false);
+            return attach(path, options.attachTimeoutMillis(), planned);
         }
         FileCreation.removeTemporariesOfDeadCreators(path);
         final Path temporary = FileCreation.temporaryFor(path);
@@ -81,20 +85,20 @@ public final class HeapFile
         {
             if (!FileCreation.linkIntoPlace(temporary, path))
             {
-                return attach(path, options.attachTimeoutMillis(), false); // another process won the race
+                return attach(path, options.attachTimeoutMillis(), planned); // another process won the race
             }
         }
         catch (final IOException ex)
         {
             throw new HeapException("cannot create heap file " + path + ": " + FileCreation.describe(ex), ex);
         }
-        return new HeapFile(path, memory, planned, true);
+        return new HeapFile(path, memory, planned, true, planned);
     }
 
     /** Maps an existing heap file read-only, for readers that must never write (shdump). */
     public static HeapFile openReadOnly(final Path path)
     {
-        return attach(path, 0, true);
+        return attach(path, 0, null);
     }
 
     private static HeapMemory initialise(final Path path, final Path reportedAs, final HeapLayout layout)
@@ -130,8 +134,10 @@ public final class HeapFile
         return new HeapMemory(mappings, length);
     }
 
-    private static HeapFile attach(final Path path, final long timeoutMillis, final boolean readOnly)
+    /** {@code requested} null: a read-only open. */
+    private static HeapFile attach(final Path path, final long timeoutMillis, final HeapLayout requested)
     {
+        final boolean readOnly = requested == null;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         final StandardOpenOption[] modes = readOnly ? new StandardOpenOption[] {StandardOpenOption.READ} :
             new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
@@ -184,7 +190,7 @@ public final class HeapFile
             final HeapMemory memory = map(channel, size,
                 readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE);
             final HeapLayout layout = HeapLayout.read(memory, size, path.toString());
-            return new HeapFile(path, memory, layout, false);
+            return new HeapFile(path, memory, layout, false, requested);
         }
         catch (final NoSuchFileException ex)
         {

@@ -113,7 +113,7 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
         {
             if (json)
             {
-                out.println(renderer.incarnationJson(history));
+                renderer.incarnationJson(history).println(out);
                 continue;
             }
             final Incarnation i = history.incarnation();

@@ -94,12 +94,12 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             {
                 final Json line = renderer.incarnationJson(history);
                 // Only with --heap-file, so that the lines without it stay as they were.
-                out.println(heap == null ? line : line.field("heapChunk", heap.chunkJson(address)));
+                (heap == null ? line : line.field("heapChunk", heap.chunkJson(address))).println(out);
                 for (int i = 0; i < history.events().size(); i++)
                 {
                     if (shown.test(history.events().get(i)))
                     {
-                        out.println(renderer.eventJson(history, i));
+                        renderer.eventJson(history, i).println(out);
                     }
                 }
                 continue;

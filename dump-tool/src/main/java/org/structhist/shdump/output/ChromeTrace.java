@@ -207,7 +207,8 @@ public final class ChromeTrace implements HistoryExport
 
     private void emit(final Appendable out, final Json event) throws IOException
     {
-        out.append(firstEvent ? "\n" : ",\n").append(event.toString());
+        out.append(firstEvent ? "\n" : ",\n");
+        event.appendTo(out);
         firstEvent = false;
     }
 

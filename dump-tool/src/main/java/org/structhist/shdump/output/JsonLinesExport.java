@@ -27,10 +27,12 @@ public final class JsonLinesExport implements HistoryExport
     @Override
     public void history(final Appendable out, final AuditedHistory history) throws IOException
     {
-        out.append(renderer.incarnationJson(history).toString()).append('\n');
+        renderer.incarnationJson(history).appendTo(out);
+        out.append('\n');
         for (int i = 0; i < history.events().size(); i++)
         {
-            out.append(renderer.eventJson(history, i).toString()).append('\n');
+            renderer.eventJson(history, i).appendTo(out);
+            out.append('\n');
         }
     }
 

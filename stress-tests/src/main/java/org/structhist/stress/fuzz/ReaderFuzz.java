@@ -16,7 +16,6 @@ import org.structhist.stress.StressVerb;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
@@ -44,8 +43,12 @@ import java.util.stream.Stream;
  * <ul>
  * <li>any exception from the reader other than {@link HistoryFormatException};</li>
  * <li>a shdump exit code other than 0..3 (4 is shdump's "internal error");</li>
- * <li>one execution allocating more than {@link #ALLOCATION_LIMIT} bytes, for a file of 64 KiB: an
- * allocation sized by a count the file claims (an OutOfMemoryError is caught as a finding too);</li>
+ * <li>one execution allocating more than {@link #ALLOCATION_LIMIT} bytes, plus
+ * {@link #ALLOCATION_PER_OUTPUT_CHAR} per character shdump printed, for a file of 64 KiB: an allocation
+ * sized by a count the file claims (an OutOfMemoryError is caught as a finding too). Output is allowed its
+ * share because it can be big by right: an event may hold a 16 KiB string of control characters, six
+ * characters each once escaped as JSON, and a mutant can point every event at it. What the output is
+ * sent to counts it and keeps nothing.</li>
  * <li>an execution running longer than {@link #HANG_SECONDS} (the plain loop checks this; Jazzer has
  * its own per-input timeout).</li>
  * </ul>
@@ -55,6 +58,8 @@ import java.util.stream.Stream;
 public final class ReaderFuzz
 {
     public static final long ALLOCATION_LIMIT = 64L << 20;
+    /** shdump's export allocates under 3 bytes per character it writes (dump-tool's OutputAllocationTest). */
+    public static final long ALLOCATION_PER_OUTPUT_CHAR = 8;
     public static final int HANG_SECONDS = 10;
     static final long ADDRESS = 0xA11CEL;
     static final long FILE_BYTES = 64 * 1024;
@@ -150,33 +155,44 @@ public final class ReaderFuzz
         {
             chosen[c] = COMMANDS[choices.pick(0, COMMANDS.length - 1)];
         }
-        final long allocated = readAll(chosen, length);
+        final Read read = readAll(chosen, length);
         // A first use of a code path loads (and under Jazzer instruments) classes on this thread, which
         // allocates too: only an execution that allocates that much again is a finding.
-        if (allocated > ALLOCATION_LIMIT && readAll(chosen, length) > ALLOCATION_LIMIT)
+        if (read.overLimit() && readAll(chosen, length).overLimit())
         {
-            throw new AssertionError("one read of a " + length + "-byte mutant allocated " + allocated +
-                " bytes (" + allocationByPart(chosen) + "); the mutant is kept as " + keepFinding());
+            throw new AssertionError("one read of a " + length + "-byte mutant allocated " + read.allocated +
+                " bytes for " + read.outputChars + " chars of output (" + allocationByPart(chosen) +
+                "); the mutant is kept as " + keepFinding());
         }
     }
 
-    /** Reads the mutant with the reader and {@code commands}; returns the bytes this thread allocated. */
-    private long readAll(final String[][] commands, final int length)
+    /** What one read of a mutant cost: bytes this thread allocated, characters shdump printed. */
+    private record Read(long allocated, long outputChars)
+    {
+        boolean overLimit()
+        {
+            return allocated > ALLOCATION_LIMIT + ALLOCATION_PER_OUTPUT_CHAR * outputChars;
+        }
+    }
+
+    /** Reads the mutant with the reader and {@code commands}. */
+    private Read readAll(final String[][] commands, final int length)
     {
         final long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+        long outputChars = 0;
         try
         {
             readEverything();
             for (final String[] command : commands)
             {
-                runShdump(command);
+                outputChars += runShdump(command);
             }
         }
         catch (final OutOfMemoryError ex)
         {
             throw new AssertionError("OutOfMemoryError reading a mutant of " + length + " bytes", ex);
         }
-        return THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        return new Read(THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore, outputChars);
     }
 
     /** Which part of one read allocated what: the reader, then each shdump command on its own. */
@@ -189,9 +205,9 @@ public final class ReaderFuzz
         for (final String[] command : commands)
         {
             before = THREADS.getCurrentThreadAllocatedBytes();
-            runShdump(command);
+            final long chars = runShdump(command);
             parts.append(", shdump ").append(String.join(" ", command)).append(' ')
-                .append(THREADS.getCurrentThreadAllocatedBytes() - before);
+                .append(THREADS.getCurrentThreadAllocatedBytes() - before).append(" for ").append(chars).append(" chars");
         }
         return parts.toString();
     }
@@ -287,19 +303,57 @@ public final class ReaderFuzz
         }
     }
 
-    private void runShdump(final String[] command)
+    /** Runs one shdump command on the mutant; returns the characters it printed. */
+    private long runShdump(final String[] command)
     {
         final String[] args = new String[command.length + 3];
         args[0] = "--no-color";
         args[1] = "--file";
         args[2] = mutant.toString();
         System.arraycopy(command, 0, args, 3, command.length);
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
+        final CountingWriter out = new CountingWriter(0);
+        final CountingWriter err = new CountingWriter(4096);
         final int code = Shdump.run(new PrintWriter(out), new PrintWriter(err), args);
         if (code < 0 || code > 3)
         {
             throw new AssertionError("shdump " + String.join(" ", command) + " exited " + code + ": " + err);
+        }
+        return out.chars + err.chars;
+    }
+
+    /** Counts what is written and keeps only its first {@code kept} characters (for a finding's message). */
+    private static final class CountingWriter extends java.io.Writer
+    {
+        private final StringBuilder start = new StringBuilder();
+        private final int kept;
+        long chars;
+
+        CountingWriter(final int kept)
+        {
+            this.kept = kept;
+        }
+
+        @Override
+        public void write(final char[] buffer, final int offset, final int length)
+        {
+            chars += length;
+            start.append(buffer, offset, Math.max(0, Math.min(length, kept - start.length())));
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
+
+        @Override
+        public String toString()
+        {
+            return start.toString();
         }
     }
 

@@ -21,6 +21,8 @@ import org.structhist.Effect;
  * @param textTruncated  whether the text was cut to fit.
  * @param coarseClock    whether the timestamp came from the coarse clock.
  * @param stack          captured stack, or null.
+ * @param count          the object's reference count after the operation, as the writer logged it, or
+ *                       {@link #NO_COUNT} when the event carries none.
  */
 public record Event(
     int position,
@@ -37,8 +39,18 @@ public record Event(
     String text,
     boolean textTruncated,
     boolean coarseClock,
-    String stack)
+    String stack,
+    int count)
 {
+    /** {@link #count} of an event that carries no count. */
+    public static final int NO_COUNT = Integer.MIN_VALUE;
+
+    /** Whether the writer logged the object's count after the operation with this event. */
+    public boolean hasCount()
+    {
+        return count != NO_COUNT;
+    }
+
     /** The message: the format applied to the arguments (as {@code String.format} would). */
     public String message()
     {

@@ -127,7 +127,7 @@ final class EventRecordReader
         final int threadId)
     {
         return new Event(position, status, timestamp, 0, pid, threadId, "", "", Effect.NONE, "", new long[0],
-            null, false, false, null);
+            null, false, false, null, Event.NO_COUNT);
     }
 
     private Event decode(
@@ -153,7 +153,7 @@ final class EventRecordReader
             registry.threadName(pid, threadId), verbName, effect, strings.string(formatId), args,
             isText ? unpackText(payload) : null, (flags & EventDescriptor.FLAG_TEXT_TRUNCATED) != 0,
             (flags & EventDescriptor.FLAG_COARSE_CLOCK) != 0,
-            stackId == StringTableDescriptor.NO_STRING ? null : strings.string(stackId));
+            stackId == StringTableDescriptor.NO_STRING ? null : strings.string(stackId), Event.NO_COUNT);
     }
 
     private static String unpackText(final long[] payload)

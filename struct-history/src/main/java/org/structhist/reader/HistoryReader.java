@@ -372,7 +372,16 @@ public final class HistoryReader implements AutoCloseable
             headerValid ? pushTime : 0, isUnref(stateAfter),
             // An unref of an earlier occupant can land its time after this push: only a later time is ours.
             isUnref(stateAfter) && headerValid && unrefTime - pushTime >= 0 ? unrefTime : 0,
-            count(stateAfter), staleDropped, headerValid);
+            count(stateAfter), staleDropped, headerValid, Incarnation.UNKNOWN_REF_DELTA);
+    }
+
+    /**
+     * What was logged through handles of this list's incarnations after they left the window, per evicted
+     * push (bounded: see FORMAT.md). Empty when the file does not keep it.
+     */
+    public List<StaleHandleEvents> staleHandleEvents(final ListInfo list)
+    {
+        return List.of();
     }
 
     /** The incarnation's kept events in position order: the pinned first ones, then the newest. */

@@ -18,6 +18,9 @@ package org.structhist.reader;
  * @param staleEventsDropped events from earlier occupants' stale handles refused since this push.
  * @param headerValid        false when the push was still being written, or two pushes raced: the
  *                           address and times are then not to be trusted.
+ * @param claimedRefDelta    the net effect on the count (+1 a REF, -1 an UNREF) of every event claimed for
+ *                           this incarnation, kept or dropped; {@link #UNKNOWN_REF_DELTA} when the file
+ *                           does not keep it.
  */
 public record Incarnation(
     ListInfo list,
@@ -33,8 +36,18 @@ public record Incarnation(
     long unrefTimeNanos,
     int eventCount,
     long staleEventsDropped,
-    boolean headerValid)
+    boolean headerValid,
+    long claimedRefDelta)
 {
+    /** {@link #claimedRefDelta} when the file does not keep it. */
+    public static final long UNKNOWN_REF_DELTA = Long.MIN_VALUE;
+
+    /** Whether {@link #claimedRefDelta} was kept by the writer. */
+    public boolean claimedRefDeltaKnown()
+    {
+        return claimedRefDelta != UNKNOWN_REF_DELTA;
+    }
+
     /** Events neither pinned nor still in the ring: lost to the per-object limit. */
     public long droppedEvents()
     {

@@ -2,6 +2,7 @@ package org.structhist;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileLayout;
+import org.structhist.internal.LengthWatch;
 import org.structhist.internal.ListDirectory;
 import org.structhist.internal.LocalIdCache;
 import org.structhist.internal.MappedFile;
@@ -52,6 +53,8 @@ public final class HistoryFile implements AutoCloseable
     private final ConcurrentHashMap<String, HistoryList> lists = new ConcurrentHashMap<>();
     private final Path key;
     private volatile boolean closed;
+    /** Set once the file shrank under this process: from then on nothing here touches the mapping. */
+    private volatile boolean detached;
 
     private HistoryFile()
     {
@@ -81,7 +84,8 @@ public final class HistoryFile implements AutoCloseable
         this.writer = WriterRegistry.register(buffer, layout, clockBaseWallNanos, clockBaseMonotonicNanos,
             options.coarseClockResolutionNanos());
         this.directory = new ListDirectory(buffer, layout, strings, mapped.path.toString());
-        this.ticker = new Ticker(writer, options.coarseClockResolutionNanos(), mapped.path.getFileName().toString());
+        this.ticker = new Ticker(writer, options.coarseClockResolutionNanos(), mapped.path.getFileName().toString(),
+            LengthWatch.open(mapped.path, layout.fileLength), this::detachTruncated);
     }
 
     /**
@@ -171,6 +175,11 @@ public final class HistoryFile implements AutoCloseable
         {
             throw new IllegalArgumentException("a list needs a name");
         }
+        if (detached)
+        {
+            throw new StructHistoryException("history file " + mapped.path + " was truncated under this process, " +
+                "which has stopped writing to it: keep history files in a directory only their owner can write");
+        }
         final HistoryList known = lists.get(name);
         if (known != null)
         {
@@ -245,7 +254,25 @@ public final class HistoryFile implements AutoCloseable
             OPEN.remove(key, this);
         }
         ticker.close();
-        writer.detach();
+        if (!detached)
+        {
+            writer.detach();
+        }
+    }
+
+    /**
+     * Whether this process stopped writing to the file because the file became shorter than its layout
+     * (truncated by someone who can write it): pushes and events are then counted in
+     * {@link HistoryList#writesRefused()} instead of written. See docs/DESIGN.md.
+     */
+    public boolean isDetached()
+    {
+        return detached;
+    }
+
+    private void detachTruncated()
+    {
+        detached = true;
     }
 
     UnsafeBuffer buffer()

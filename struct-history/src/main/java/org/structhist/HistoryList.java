@@ -6,9 +6,11 @@ import org.structhist.format.ListDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.internal.ListDirectory;
 import org.structhist.internal.ProcessIdentity;
+import org.structhist.internal.WriterChecks;
 import org.structhist.internal.WriterThread;
 
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.structhist.format.EventDescriptor.*;
 import static org.structhist.format.ObjectSlotDescriptor.*;
@@ -53,6 +55,8 @@ public final class HistoryList
     private final boolean stacks;
     private final boolean checksums;
     private final int baseFlags;
+    /** In process memory, never in the file: a file that refuses writes cannot be trusted to count them. */
+    private final AtomicLong writesRefused = new AtomicLong();
 
     private HistoryList()
     {
@@ -144,12 +148,24 @@ public final class HistoryList
         {
             return 0;
         }
+        if (file.isDetached())
+        {
+            return refused();
+        }
         final long pushNumber = buffer.getAndAddLong(pushCursorOffset, 1);
+        if (!WriterChecks.isPushNumber(pushNumber, LIST_SHIFT))
+        {
+            return refused(); // a Push Cursor set from outside: its slot would lie outside the list's region
+        }
         final int generation = generationOf(pushNumber, window);
         final int slotOffset = slotOffset(pushNumber);
         final int stateOffset = slotOffset + STATE_OFFSET;
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            if (attempt == WriterChecks.MAX_CAS_ATTEMPTS)
+            {
+                return refused();
+            }
             final long state = buffer.getLongVolatile(stateOffset);
             final int current = generation(state);
             if (current != 0 && !isNewer(generation, current))
@@ -184,7 +200,7 @@ public final class HistoryList
      */
     private void publishHeader(final int headerGenerationOffset, final int generation)
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final int published = buffer.getIntVolatile(headerGenerationOffset);
             if ((published != 0 && !isNewer(generation, published)) ||
@@ -279,10 +295,15 @@ public final class HistoryList
         {
             return;
         }
+        if (file.isDetached())
+        {
+            refused();
+            return;
+        }
         final long pushNumber = handle & PUSH_NUMBER_MASK;
         final int generation = generationOf(pushNumber, window);
         final int slotOffset = slotOffset(pushNumber);
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
             if (generation(state) != generation || isUnref(state))
@@ -340,6 +361,11 @@ public final class HistoryList
         final long arg1,
         final long arg2)
     {
+        if (file.isDetached())
+        {
+            refused(); // the file shrank under this process: touching it could raise SIGBUS
+            return;
+        }
         final int verbId = verb == null ? 0 : file.verbId(verb);
         final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
@@ -378,6 +404,11 @@ public final class HistoryList
 
     private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
     {
+        if (file.isDetached())
+        {
+            refused(); // the file shrank under this process: touching it could raise SIGBUS
+            return;
+        }
         final int verbId = verb == null ? 0 : file.verbId(verb);
         final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
@@ -473,8 +504,13 @@ public final class HistoryList
     private int claimPosition(final int slotOffset, final int generation)
     {
         final int stateOffset = slotOffset + STATE_OFFSET;
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            if (attempt == WriterChecks.MAX_CAS_ATTEMPTS)
+            {
+                refused();
+                return -1;
+            }
             final long state = buffer.getLongVolatile(stateOffset);
             if (generation(state) != generation)
             {
@@ -493,6 +529,23 @@ public final class HistoryList
                 return count;
             }
         }
+    }
+
+    /**
+     * Pushes, events and unrefs this process refused because of what it found in the file: a Push
+     * Cursor no push can have, a state word changed under it without end, or a file truncated under
+     * it (see docs/DESIGN.md). Counted here in process memory, not in the file. 0 when disabled.
+     */
+    public long writesRefused()
+    {
+        return writesRefused.get();
+    }
+
+    /** Counts a refused operation; returns the null handle, which no list owns, so its logs are no-ops. */
+    private long refused()
+    {
+        writesRefused.getAndIncrement();
+        return 0;
     }
 
     private int captureStack()

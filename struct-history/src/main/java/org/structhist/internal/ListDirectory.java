@@ -108,6 +108,7 @@ public final class ListDirectory
                 ": its string table is full");
         }
         final int maxLists = Math.min(layout.maxLists, ListDescriptor.MAX_LISTS);
+        int retries = 0;
         for (int index = 0; index < maxLists; index++)
         {
             final int entry = entryOffset(layout.listDirectoryOffset, index);
@@ -117,7 +118,8 @@ public final class ListDirectory
             {
                 if (create(entry, nameId, name, window, eventsPerObject, pinnedFirst, entrySize, flags, wallNanos))
                 {
-                    return new Entry(buffer, index, entry, true);
+                    // Read back from the file, so checked like any entry: another process may write it too.
+                    return requireSound(new Entry(buffer, index, entry, true), name);
                 }
                 throw new StructHistoryException("no room in " + fileName + " for list '" + name + "': it needs " +
                     (long)window * ObjectSlotDescriptor.slotLength(eventsPerObject, entrySize) + " bytes and " +
@@ -128,9 +130,9 @@ public final class ListDirectory
             {
                 return requireSound(new Entry(buffer, index, entry, false), name);
             }
-            if (state == STATE_FREE)
+            if (state == STATE_FREE && ++retries < WriterChecks.MAX_CAS_ATTEMPTS)
             {
-                index--; // its creator gave up on it: try to claim it again
+                index--; // its creator gave up on it: try to claim it again (not for ever: it may be flipped)
             }
         }
         throw new StructHistoryException("cannot create list '" + name + "' in " + fileName + ": all " +
@@ -165,9 +167,19 @@ public final class ListDirectory
         final long regionLength = (long)window * slotLength;
         final long dataEnd = (long)layout.dataRegionOffset + layout.dataRegionLength;
         int regionOffset;
+        int attempts = 0;
         do
         {
             regionOffset = buffer.getIntVolatile(FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET);
+            if (!WriterChecks.isAlignedInside(regionOffset, 0, layout.dataRegionOffset, dataEnd) ||
+                ++attempts > WriterChecks.MAX_CAS_ATTEMPTS) // a cursor changed under us without end is no better
+            {
+                // Laying slots out from it would overwrite the header, the directory or the tables.
+                buffer.putIntRelease(entry + STATE_OFFSET, STATE_FREE);
+                throw new StructHistoryException("cannot create list '" + name + "' in " + fileName + ": the file " +
+                    "is corrupt (its data region cursor " + regionOffset + " is not an aligned offset in its data " +
+                    "region " + layout.dataRegionOffset + ".." + dataEnd + "): delete the file to start afresh");
+            }
             if (regionOffset + regionLength > dataEnd)
             {
                 buffer.putIntRelease(entry + STATE_OFFSET, STATE_FREE);

@@ -54,7 +54,7 @@ public final class ThreadRegistry
     /** The next free entry, or -1: a CAS that stops at the table's end, so the cursor never wraps. */
     private int claimIndex()
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final int index = buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET);
             if (index < 0 || index >= maxThreads)
@@ -66,5 +66,6 @@ public final class ThreadRegistry
                 return index;
             }
         }
+        return -1;
     }
 }

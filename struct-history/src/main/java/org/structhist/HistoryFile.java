@@ -48,6 +48,7 @@ public final class HistoryFile implements AutoCloseable
     private final ThreadRegistry threads;
     private final WriterRegistry writer;
     private final Ticker ticker;
+    private final LengthWatch lengthWatch;
     private final ListDirectory directory;
     private final LocalIdCache formatIds = new LocalIdCache();
     private final ConcurrentHashMap<String, HistoryList> lists = new ConcurrentHashMap<>();
@@ -65,6 +66,7 @@ public final class HistoryFile implements AutoCloseable
         threads = null;
         writer = null;
         ticker = null;
+        lengthWatch = null;
         directory = null;
         key = null;
     }
@@ -84,8 +86,9 @@ public final class HistoryFile implements AutoCloseable
         this.writer = WriterRegistry.register(buffer, layout, clockBaseWallNanos, clockBaseMonotonicNanos,
             options.coarseClockResolutionNanos());
         this.directory = new ListDirectory(buffer, layout, strings, mapped.path.toString());
+        this.lengthWatch = LengthWatch.open(mapped.path, layout.fileLength);
         this.ticker = new Ticker(writer, options.coarseClockResolutionNanos(), mapped.path.getFileName().toString(),
-            LengthWatch.open(mapped.path, layout.fileLength), this::detachTruncated);
+            lengthWatch, this::detachTruncated);
     }
 
     /**
@@ -272,6 +275,20 @@ public final class HistoryFile implements AutoCloseable
 
     private void detachTruncated()
     {
+        detached = true;
+    }
+
+    /**
+     * Called with the InternalError the JVM raises for a fault in a mapped access (SIGBUS on a page past
+     * the file's end): if the file did shrink, detaches, and the caller counts its write refused; any
+     * other InternalError is not ours to swallow and is thrown again.
+     */
+    void survive(final InternalError fault)
+    {
+        if (!lengthWatch.shrank())
+        {
+            throw fault;
+        }
         detached = true;
     }
 

@@ -141,13 +141,26 @@ public final class HistoryList
     }
 
     /** {@link #push} without allocating: returns the new incarnation's handle. */
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
     public long pushHandle(final long address)
     {
         if (!StructHistory.ENABLED || file == null)
         {
             return 0;
         }
+        try
+        {
+            return claimSlot(address);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            return refused();
+        }
+    }
+
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
+    private long claimSlot(final long address)
+    {
         if (file.isDetached())
         {
             return refused();
@@ -295,6 +308,19 @@ public final class HistoryList
         {
             return;
         }
+        try
+        {
+            markUnref(handle);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            refused();
+        }
+    }
+
+    private void markUnref(final long handle)
+    {
         if (file.isDetached())
         {
             refused();
@@ -361,6 +387,39 @@ public final class HistoryList
         final long arg1,
         final long arg2)
     {
+        try
+        {
+            writeLongs(handle, verb, format, argCount, arg0, arg1, arg2);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            refused();
+        }
+    }
+
+    private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
+    {
+        try
+        {
+            writeText(handle, verb, format, text);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            refused();
+        }
+    }
+
+    private void writeLongs(
+        final long handle,
+        final Verb verb,
+        final String format,
+        final int argCount,
+        final long arg0,
+        final long arg1,
+        final long arg2)
+    {
         if (file.isDetached())
         {
             refused(); // the file shrank under this process: touching it could raise SIGBUS
@@ -402,7 +461,7 @@ public final class HistoryList
         buffer.putLongRelease(record + STAMP_OFFSET, stamp);
     }
 
-    private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
+    private void writeText(final long handle, final Verb verb, final String format, final CharSequence text)
     {
         if (file.isDetached())
         {

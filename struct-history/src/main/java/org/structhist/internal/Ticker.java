@@ -90,6 +90,6 @@ public final class Ticker implements Runnable
             LockSupport.parkNanos(Math.min(coarseClockInUse ? resolutionNanos : HEARTBEAT_PERIOD_NANOS,
                 LENGTH_CHECK_PERIOD_NANOS));
         }
-        lengthWatch.close();
+        lengthWatch.close(); // the file's last user of it: survive() after close finds it closed and rethrows
     }
 }

@@ -63,6 +63,12 @@ public final class ListDirectory
     private final FileLayout layout;
     private final StringInterner strings;
     private final String fileName;
+    /**
+     * Per entry, the initialising State this process already waited {@link #WAIT_NANOS} on in vain (0:
+     * none). The same State again fails at once: a State naming a live process that never finishes (a
+     * hostile file can name pid 1) costs one wait per process, not one per lookup.
+     */
+    private final int[] gaveUpOn = new int[ListDescriptor.MAX_LISTS];
 
     public ListDirectory(
         final UnsafeBuffer buffer, final FileLayout layout, final StringInterner strings, final String fileName)
@@ -114,7 +120,7 @@ public final class ListDirectory
             final int entry = entryOffset(layout.listDirectoryOffset, index);
             int state = buffer.getIntVolatile(entry + STATE_OFFSET);
             if ((state == STATE_FREE && buffer.compareAndSetInt(entry + STATE_OFFSET, STATE_FREE, CLAIMED_BY_ME)) ||
-                (state = awaitReady(entry, name)) == CLAIMED_BY_ME)
+                (state = awaitReady(entry, index, name)) == CLAIMED_BY_ME)
             {
                 if (create(entry, nameId, name, window, eventsPerObject, pinnedFirst, entrySize, flags, wallNanos))
                 {
@@ -210,12 +216,13 @@ public final class ListDirectory
      * creating a list must not block every other process for the life of the file. The dead claimer's
      * region, if it had reserved one, stays unused.
      */
-    private int awaitReady(final int entry, final String name)
+    private int awaitReady(final int entry, final int index, final String name)
     {
         final long deadline = System.nanoTime() + WAIT_NANOS;
         int state;
         while (isInitialising(state = buffer.getIntVolatile(entry + STATE_OFFSET)))
         {
+            final boolean waitedBefore = gaveUpOn[index] == state;
             if (state == CLAIMED_BY_ME)
             {
                 // This process creates lists one at a time (HistoryFile.list is synchronized), so a
@@ -227,8 +234,9 @@ public final class ListDirectory
             {
                 return CLAIMED_BY_ME;
             }
-            if (System.nanoTime() - deadline > 0)
+            if (waitedBefore || System.nanoTime() - deadline > 0)
             {
+                gaveUpOn[index] = state;
                 throw new StructHistoryException("cannot look up list '" + name + "' in " + fileName +
                     ": process " + claimerPid(state) + " began creating a list there 10 s ago and has not finished");
             }

@@ -228,11 +228,14 @@ public final class HistoryList
      * A {@link History} for a handle from {@link History#handle()} or {@link #pushHandle}, possibly
      * made by another process.
      *
+     * The null handle 0, what {@link #pushHandle} returns for a push it refused (see {@link #writesRefused}),
+     * gives the no-op History, as a refused {@link #push} does.
+     *
      * @throws IllegalArgumentException if the handle belongs to another list.
      */
     public History history(final long handle)
     {
-        if (!StructHistory.ENABLED || file == null)
+        if (!StructHistory.ENABLED || file == null || handle == 0)
         {
             return History.NOOP;
         }

@@ -68,6 +68,16 @@ public final class WriterFuzz
     private static final HeapOptions HEAP_OPTIONS = HeapOptions.capacity(HEAP_BYTES).poison(true).quarantineBytes(4096)
         .quarantineSlots(16).history(null).attachTimeoutMillis(50);
     /** Each at least 8 bytes: the 8-byte checked accesses must fit the seed's own allocations. */
+    /**
+     * A list the seed makes first and no execution writes: its slots lie just before the lists that are
+     * written, where a push numbered from a bad cursor would land (slot -1), so a write there is a finding
+     * even though it stays inside the mapping and no bounds check sees it.
+     */
+    private static final String GUARD = "guard";
+    private static final ListOptions GUARD_OPTIONS = ListOptions.window(2).eventsPerObject(2);
+    private int guardStart;
+    private int guardEnd;
+
     private static final long[] SIZES = {8, 16, 100, 1000, 20_000, 70_000};
 
     /** One region of a seed file that mutations stay inside. */
@@ -173,6 +183,10 @@ public final class WriterFuzz
             countedNoOps = 0;
             final boolean refused = region.heap ? useHeap(mutant, choices) : useHistory(mutant, choices);
             region.counted += countedNoOps;
+            if (!region.heap)
+            {
+                requireGuardUntouched(mutant, bytes);
+            }
             region.refused += refused ? 1 : 0;
             region.lastRefusal = refused ? lastRefusal : region.lastRefusal;
         }
@@ -246,6 +260,27 @@ public final class WriterFuzz
         refused |= fromAnotherThread(file);
         file.close();
         return refused;
+    }
+
+    private void requireGuardUntouched(final Path mutant, final byte[] written)
+    {
+        final byte[] now;
+        try
+        {
+            now = Files.readAllBytes(mutant);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        for (int i = guardStart; i < guardEnd; i++)
+        {
+            if (now[i] != written[i])
+            {
+                throw new AssertionError("byte " + i + " of list '" + GUARD + "', which no execution writes, changed: " +
+                    "a write landed outside the list it was meant for");
+            }
+        }
     }
 
     /** A thread that has never logged registers itself in the thread table (its cursor comes from the file). */
@@ -432,6 +467,8 @@ public final class WriterFuzz
     private static byte[] historySeed(final Path path)
     {
         final HistoryFile file = HistoryFile.open(path, HISTORY_OPTIONS);
+        final HistoryList guard = file.list(GUARD, GUARD_OPTIONS);
+        guard.log(guard.pushHandle(1), StressVerb.WRITE, "guard");
         final HistoryList conns = file.list("conns", CONNS);
         final HistoryList texts = file.list("texts", TEXTS);
         for (int i = 0; i < 12; i++)
@@ -495,6 +532,12 @@ public final class WriterFuzz
         regions.add(new Region("string data", false, layout.stringDataOffset, layout.dataRegionOffset));
         for (final ListInfo list : reader.lists())
         {
+            if (GUARD.equals(list.name()))
+            {
+                guardStart = list.regionOffset();
+                guardEnd = list.regionOffset() + list.window() * list.slotLength();
+                continue;
+            }
             regions.add(new Region("list '" + list.name() + "' slots", false, list.regionOffset(),
                 list.regionOffset() + list.window() * list.slotLength()));
         }

@@ -173,6 +173,25 @@ class HostileFileWriterTest
     }
 
     @Test
+    void aListWhoseSlotsOverlapAnotherListsIsRefusedAtLookup()
+    {
+        final HistoryFile file = open("overlap.hist");
+        final HistoryList first = file.list("first", ListOptions.window(4).eventsPerObject(4));
+        final HistoryList second = file.list("second", ListOptions.window(4).eventsPerObject(4));
+        final UnsafeBuffer buffer = file.buffer();
+        final int firstRegion = buffer.getInt(entryOffset(file, first) + ListDescriptor.REGION_OFFSET_OFFSET);
+        // Another process moves the second list onto the first one's slots (still inside the data region).
+        buffer.putInt(entryOffset(file, second) + ListDescriptor.REGION_OFFSET_OFFSET, firstRegion + 64);
+        file.close();
+        opened.remove(file);
+        final HistoryFile again = open("overlap.hist");
+        final StructHistoryException ex = assertThrows(StructHistoryException.class,
+            () -> again.list("second", ListOptions.window(4).eventsPerObject(4)));
+        assertTrue(ex.getMessage().contains("overlap those of list #0"), ex.getMessage());
+        assertEquals(0, again.list("first", ListOptions.window(4).eventsPerObject(4)).index());
+    }
+
+    @Test
     void randomSlotStateWordsNeverMoveAWriteOutOfItsSlot()
     {
         final HistoryFile file = open("state.hist");

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.structhist.format.ListDescriptor.*;
+import static org.structhist.format.ObjectSlotDescriptor.slotLength;
 
 /**
  * Finds a list by name in the file's list directory, or creates it (see {@code ListDescriptor}).
@@ -150,12 +151,48 @@ public final class ListDirectory
     {
         final String problem = ListGeometry.problem(entry.window, entry.eventsPerObject, entry.pinnedFirst,
             entry.entrySize, buffer.getInt(entry.entryOffset + SLOT_LENGTH_OFFSET), entry.regionOffset, layout);
-        if (problem != null)
+        final String overlap = problem == null ? overlap(entry) : null;
+        if (problem != null || overlap != null)
         {
-            throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" + problem +
-                "): delete the file to start afresh");
+            throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" +
+                (problem != null ? problem : overlap) + "): delete the file to start afresh");
         }
         return entry;
+    }
+
+    /**
+     * Which other sound, READY list's slots {@code entry}'s slots overlap, or null: regions are handed out
+     * by one cursor and never overlap in a file only this library wrote, and a list whose writes would land
+     * in another list's slots must not be written (cold path: once per list per process).
+     */
+    private String overlap(final Entry entry)
+    {
+        final long start = entry.regionOffset;
+        final long end = start + (long)entry.window * slotLength(entry.eventsPerObject, entry.entrySize);
+        final int maxLists = Math.min(layout.maxLists, ListDescriptor.MAX_LISTS);
+        for (int index = 0; index < maxLists; index++)
+        {
+            final int other = entryOffset(layout.listDirectoryOffset, index);
+            if (index == entry.index || buffer.getIntVolatile(other + STATE_OFFSET) != STATE_READY)
+            {
+                continue;
+            }
+            final Entry that = new Entry(buffer, index, other, false);
+            final int thatSlotLength = buffer.getInt(other + SLOT_LENGTH_OFFSET);
+            if (ListGeometry.problem(that.window, that.eventsPerObject, that.pinnedFirst, that.entrySize, thatSlotLength,
+                that.regionOffset, layout) != null)
+            {
+                continue; // its own lookup refuses it; its garbage must not refuse this list
+            }
+            final long thatStart = that.regionOffset;
+            final long thatEnd = thatStart + (long)that.window * thatSlotLength;
+            if (start < thatEnd && thatStart < end)
+            {
+                return "its slots " + start + ".." + end + " overlap those of list #" + index + " at " + thatStart +
+                    ".." + thatEnd;
+            }
+        }
+        return null;
     }
 
     private boolean create(

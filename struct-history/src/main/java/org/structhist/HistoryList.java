@@ -227,7 +227,7 @@ public final class HistoryList
     /**
      * A {@link History} for a handle from {@link History#handle()} or {@link #pushHandle}, possibly
      * made by another process.
-     *
+     * <p>
      * The null handle 0, what {@link #pushHandle} returns for a push it refused (see {@link #writesRefused}),
      * gives the no-op History, as a refused {@link #push} does.
      *
@@ -345,6 +345,7 @@ public final class HistoryList
                 return;
             }
         }
+        refused(); // the state word changed under every attempt
     }
 
     /** Writes every incarnation in the window as text, oldest first (OpenSIPS {@code sh_list_flush}). */

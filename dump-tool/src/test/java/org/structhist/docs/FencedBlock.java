@@ -35,6 +35,26 @@ final class FencedBlock
         return openingLine + 1 + index;
     }
 
+    /** The language: the info string's first word ({@code java} of {@code java requires-jdk=21}). */
+    String language()
+    {
+        final int space = info.indexOf(' ');
+        return space < 0 ? info : info.substring(0, space);
+    }
+
+    /** The value of a {@code name=value} word of the info string, or null. */
+    String attribute(final String name)
+    {
+        for (final String word : info.split("\\s+"))
+        {
+            if (word.startsWith(name + "="))
+            {
+                return word.substring(name.length() + 1);
+            }
+        }
+        return null;
+    }
+
     String where(final String fileName)
     {
         return fileName + " line " + openingLine + (section.isEmpty() ? "" : " (section \"" + section + "\")");

@@ -2,20 +2,35 @@ package org.structhist.docs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * A README ```java block made into a class, the way JShell reads a snippet: its import lines stay
  * imports, each type declared at the start of a line (enum, record, class, interface) becomes a static
- * nested type, and every other line is a statement of {@code main}. README shows what a user writes in
+ * nested type, each method declared at the start of a line a static method, and every other line is a
+ * statement of {@code main}. README shows what a user writes in
  * their own method; this is the least wrapping that compiles it as written. Each line of the generated
  * source remembers its README line, so a compiler error names the line a reader would fix.
  */
 final class JavaSnippet
 {
     private static final Pattern IMPORT = Pattern.compile("^import\\s+.*;\\s*$");
-    private static final Pattern TYPE_DECLARATION =
-        Pattern.compile("^(?:(?:public|final|abstract|sealed|non-sealed|static)\\s+)*(enum|record|class|interface)\\s+\\w+.*");
+    private static final Pattern TYPE_DECLARATION = Pattern.compile(
+        "^(?:(?:public|final|abstract|sealed|non-sealed|static)\\s+)*(enum|record|class|interface)\\s+\\w+.*");
+
+    /**
+     * A method declared at the start of a line: modifiers, a return type, a name, parameters, then
+     * {@code {}. Statements never match: a call has no return type before it, and the control-flow
+     * keywords are excluded by {@link #isMethodDeclaration}.
+     */
+    private static final Pattern METHOD_DECLARATION = Pattern.compile(
+        "^(?:(?:public|private|protected|static|final|synchronized)\\s+)*(?:<[^>]+>\\s+)?" +
+        "([\\w.]+(?:<.*>)?(?:\\[\\])*)\\s+(\\w+)\\s*\\(.*\\)\\s*(?:throws\\s+[\\w.,\\s]+)?\\{\\s*$");
+    private static final Set<String> KEYWORDS = Set.of(
+        "if", "else", "for", "while", "do", "switch", "try", "catch", "finally", "synchronized", "return", "new",
+        "throw", "case", "default");
 
     final String className;
     final String source;
@@ -54,10 +69,10 @@ final class JavaSnippet
                 importOrigins.add(block.fileLine(i));
                 i++;
             }
-            else if (TYPE_DECLARATION.matcher(line).matches())
+            else if (TYPE_DECLARATION.matcher(line).matches() || isMethodDeclaration(line))
             {
-                // A type runs until its braces balance. Nested and static (legal, if redundant, for enum, record
-                // and interface), so that main and the other types can use it as the README does.
+                // A type or method runs until its braces balance. Static and nested (legal, if redundant, for
+                // enum, record and interface), so that main and the others can use it as the README does.
                 types.add(line.matches("^(?:\\w+\\s+)*static\\s.*") ? line : "static " + line);
                 typeOrigins.add(block.fileLine(i));
                 int depth = braceBalance(line);
@@ -91,6 +106,12 @@ final class JavaSnippet
         origins.addAll(statementOrigins);
         add(lines, origins, "}}");
         return new JavaSnippet(className, lines, origins);
+    }
+
+    static boolean isMethodDeclaration(final String line)
+    {
+        final Matcher m = METHOD_DECLARATION.matcher(line);
+        return m.matches() && !KEYWORDS.contains(m.group(1)) && !KEYWORDS.contains(m.group(2));
     }
 
     private static void add(final List<String> lines, final List<Integer> origins, final String line)

@@ -42,7 +42,7 @@ class ReadmeInstallTest
         final List<String> artifacts = new ArrayList<>();
         for (final FencedBlock block : FencedBlock.parse(Files.readAllLines(root.resolve("README.md"))))
         {
-            if (!"xml".equals(block.info))
+            if (!"xml".equals(block.language()))
             {
                 continue;
             }
@@ -69,7 +69,7 @@ class ReadmeInstallTest
         final List<String> installs = new ArrayList<>();
         for (final FencedBlock block : FencedBlock.parse(Files.readAllLines(Repository.root().resolve("README.md"))))
         {
-            if ("sh".equals(block.info))
+            if ("sh".equals(block.language()))
             {
                 for (final String line : block.lines)
                 {

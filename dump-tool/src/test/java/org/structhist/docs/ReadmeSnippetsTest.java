@@ -1,5 +1,6 @@
 package org.structhist.docs;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -34,7 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Every ```java block of README.md compiles and runs as a user would run it: imports as README shows
  * them, compiled by javax.tools for Java 17 against the built struct-history, offheap-alloc and Agrona
  * only (what README tells users to depend on), run in a child JVM with exactly the flags of README's
- * {@code java ...} line. A snippet must exit 0; when a ```text block follows it (with at most one line
+ * {@code java ...} line. A snippet that needs a newer Java than 17 (virtual threads: 21) says so in its info
+ * string, {@code ```java requires-jdk=21} (GitHub still highlights it as Java): it is compiled for that
+ * release, and skipped on an older JDK (CI's second run, on the newest JDK, runs it). A snippet must exit 0; when a ```text block follows it (with at most one line
  * of prose, ending in ':', between), its output must be what that block shows (see {@link ExpectedOutput}
  * for what may differ between runs). Each snippet runs in a fresh directory with {@code STRUCTHIST_FILE}
  * pointing into it, so the default history file and relative paths stay out of the user's way.
@@ -44,6 +47,8 @@ class ReadmeSnippetsTest
 {
     private static final String README = "README.md";
     private static final long TIMEOUT_SECONDS = 120;
+    /** What README promises: Java 17 or newer. */
+    private static final int MIN_RELEASE = 17;
 
     @TestFactory
     Stream<DynamicTest> everyJavaSnippetOfTheReadmeRunsAsShown() throws IOException
@@ -57,7 +62,7 @@ class ReadmeSnippetsTest
         for (int i = 0; i < blocks.size(); i++)
         {
             final FencedBlock block = blocks.get(i);
-            if ("java".equals(block.info))
+            if ("java".equals(block.language()))
             {
                 final FencedBlock output = outputShownAfter(readme, blocks, i);
                 tests.add(DynamicTest.dynamicTest(block.where(README),
@@ -81,7 +86,7 @@ class ReadmeSnippetsTest
     {
         for (final FencedBlock block : blocks)
         {
-            if (!"sh".equals(block.info))
+            if (!"sh".equals(block.language()))
             {
                 continue;
             }
@@ -103,9 +108,10 @@ class ReadmeSnippetsTest
      * The ```text block that shows block {@code index}'s output: the next block, when only blank lines and at
      * most one line of prose ending in ':' lie between; else null.
      */
-    private static FencedBlock outputShownAfter(final List<String> readme, final List<FencedBlock> blocks, final int index)
+    private static FencedBlock outputShownAfter(
+        final List<String> readme, final List<FencedBlock> blocks, final int index)
     {
-        if (index + 1 >= blocks.size() || !"text".equals(blocks.get(index + 1).info))
+        if (index + 1 >= blocks.size() || !"text".equals(blocks.get(index + 1).language()))
         {
             return null;
         }
@@ -135,12 +141,16 @@ class ReadmeSnippetsTest
         throws IOException, InterruptedException
     {
         final String where = block.where(README);
+        final String required = block.attribute("requires-jdk");
+        final int release = required == null ? MIN_RELEASE : Integer.parseInt(required);
+        Assumptions.assumeTrue(Runtime.version().feature() >= release,
+            () -> where + " needs Java " + release + "; this is Java " + Runtime.version().feature());
         final Path dir = Files.createTempDirectory("readme-snippet-");
         try
         {
             final JavaSnippet snippet = JavaSnippet.of("ReadmeSnippetAtLine" + block.openingLine, block);
             final Path classes = Files.createDirectories(dir.resolve("classes"));
-            compile(where, snippet, dir, classes, classPath);
+            compile(where, snippet, release, dir, classes, classPath);
 
             final Path workDir = Files.createDirectories(dir.resolve("run"));
             final List<String> command = new ArrayList<>();
@@ -177,8 +187,8 @@ class ReadmeSnippetsTest
     }
 
     private static void compile(
-        final String where, final JavaSnippet snippet, final Path dir, final Path classes, final String classPath)
-        throws IOException
+        final String where, final JavaSnippet snippet, final int release, final Path dir, final Path classes,
+        final String classPath) throws IOException
     {
         final Path source = dir.resolve(snippet.className + ".java");
         Files.writeString(source, snippet.source, StandardCharsets.UTF_8);
@@ -189,7 +199,7 @@ class ReadmeSnippetsTest
             StandardCharsets.UTF_8))
         {
             final boolean compiled = compiler.getTask(null, files, diagnostics,
-                List.of("--release", "17", "-classpath", classPath, "-d", classes.toString()), null,
+                List.of("--release", String.valueOf(release), "-classpath", classPath, "-d", classes.toString()), null,
                 files.getJavaFileObjects(source.toFile())).call();
             if (!compiled)
             {

@@ -42,6 +42,12 @@ final class FencedBlock
         return space < 0 ? info : info.substring(0, space);
     }
 
+    /** Whether the info string has this word, as {@code java continued} has {@code continued}. */
+    boolean hasWord(final String word)
+    {
+        return List.of(info.split("\\s+")).contains(word);
+    }
+
     /** The value of a {@code name=value} word of the info string, or null. */
     String attribute(final String name)
     {

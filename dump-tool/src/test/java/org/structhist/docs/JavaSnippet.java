@@ -52,6 +52,17 @@ final class JavaSnippet
 
     static JavaSnippet of(final String className, final FencedBlock block)
     {
+        return of(className, List.of(block), "");
+    }
+
+    /**
+     * One program from a snippet and the snippets that continue it: their imports, types and methods
+     * together, and their statements in order in one {@code main}, so a later part sees the earlier parts'
+     * variables. {@code boundary} is a statement put between the parts' statements (the test's marker
+     * line, to split the output by part).
+     */
+    static JavaSnippet of(final String className, final List<FencedBlock> parts, final String boundary)
+    {
         final List<String> imports = new ArrayList<>();
         final List<Integer> importOrigins = new ArrayList<>();
         final List<String> types = new ArrayList<>();
@@ -59,40 +70,48 @@ final class JavaSnippet
         final List<String> statements = new ArrayList<>();
         final List<Integer> statementOrigins = new ArrayList<>();
 
-        int i = 0;
-        while (i < block.lines.size())
+        for (final FencedBlock block : parts)
         {
-            final String line = block.lines.get(i);
-            if (IMPORT.matcher(line).matches())
+            if (block != parts.get(0))
             {
-                imports.add(line);
-                importOrigins.add(block.fileLine(i));
-                i++;
+                statements.add(boundary);
+                statementOrigins.add(0);
             }
-            else if (TYPE_DECLARATION.matcher(line).matches() || isMethodDeclaration(line))
+            int i = 0;
+            while (i < block.lines.size())
             {
-                // A type or method runs until its braces balance. Static and nested (legal, if redundant, for
-                // enum, record and interface), so that main and the others can use it as the README does.
-                types.add(line.matches("^(?:\\w+\\s+)*static\\s.*") ? line : "static " + line);
-                typeOrigins.add(block.fileLine(i));
-                int depth = braceBalance(line);
-                boolean opened = line.indexOf('{') >= 0;
-                i++;
-                while (i < block.lines.size() && (!opened || depth > 0))
+                final String line = block.lines.get(i);
+                if (IMPORT.matcher(line).matches())
                 {
-                    final String typeLine = block.lines.get(i);
-                    depth += braceBalance(typeLine);
-                    opened |= typeLine.indexOf('{') >= 0;
-                    types.add(typeLine);
-                    typeOrigins.add(block.fileLine(i));
+                    imports.add(line);
+                    importOrigins.add(block.fileLine(i));
                     i++;
                 }
-            }
-            else
-            {
-                statements.add(line);
-                statementOrigins.add(block.fileLine(i));
-                i++;
+                else if (TYPE_DECLARATION.matcher(line).matches() || isMethodDeclaration(line))
+                {
+                    // A type or method runs until its braces balance. Static and nested (legal, if redundant, for
+                    // enum, record and interface), so that main and the others can use it as the README does.
+                    types.add(line.matches("^(?:\\w+\\s+)*static\\s.*") ? line : "static " + line);
+                    typeOrigins.add(block.fileLine(i));
+                    int depth = braceBalance(line);
+                    boolean opened = line.indexOf('{') >= 0;
+                    i++;
+                    while (i < block.lines.size() && (!opened || depth > 0))
+                    {
+                        final String typeLine = block.lines.get(i);
+                        depth += braceBalance(typeLine);
+                        opened |= typeLine.indexOf('{') >= 0;
+                        types.add(typeLine);
+                        typeOrigins.add(block.fileLine(i));
+                        i++;
+                    }
+                }
+                else
+                {
+                    statements.add(line);
+                    statementOrigins.add(block.fileLine(i));
+                    i++;
+                }
             }
         }
 

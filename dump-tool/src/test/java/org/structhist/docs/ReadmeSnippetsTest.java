@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * only (what README tells users to depend on), run in a child JVM with exactly the flags of README's
  * {@code java ...} line. A snippet that needs a newer Java than 17 (virtual threads: 21) says so in its info
  * string, {@code ```java requires-jdk=21} (GitHub still highlights it as Java): it is compiled for that
- * release, and skipped on an older JDK (CI's second run, on the newest JDK, runs it). A snippet must exit 0; when a ```text block follows it (with at most one line
+ * release, and skipped on an older JDK (CI's second run, on the newest JDK, runs it). A block marked
+ * {@code ```java continued} is more of the program of the ```java block before it (it sees its variables,
+ * and its own output is compared with its own ```text block), so a README can build on a first snippet
+ * without repeating it. A snippet must exit 0; when a ```text block follows it (with at most one line
  * of prose, ending in ':', between), its output must be what that block shows (see {@link ExpectedOutput}
  * for what may differ between runs). Each snippet runs in a fresh directory with {@code STRUCTHIST_FILE}
  * pointing into it, so the default history file and relative paths stay out of the user's way.
@@ -46,6 +50,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ReadmeSnippetsTest
 {
     private static final String README = "README.md";
+    /** The info-string word of a block that continues the program of the ```java block before it. */
+    static final String CONTINUED = "continued";
+    /** Printed between the parts of a program, to tell each part's output from the others'. */
+    private static final String BOUNDARY = "--- end of a README snippet's output ---";
     private static final long TIMEOUT_SECONDS = 120;
     /** What README promises: Java 17 or newer. */
     private static final int MIN_RELEASE = 17;
@@ -58,18 +66,37 @@ class ReadmeSnippetsTest
         final List<FencedBlock> blocks = FencedBlock.parse(readme);
         final List<String> flags = readmeJvmFlags(blocks);
         final String classPath = builtModulesClassPath();
-        final List<DynamicTest> tests = new ArrayList<>();
+        // Programs: a ```java block, with the ```java continued blocks after it.
+        final List<List<FencedBlock>> programs = new ArrayList<>();
+        final List<List<FencedBlock>> outputs = new ArrayList<>();
         for (int i = 0; i < blocks.size(); i++)
         {
             final FencedBlock block = blocks.get(i);
-            if ("java".equals(block.language()))
+            if (!"java".equals(block.language()))
             {
-                final FencedBlock output = outputShownAfter(readme, blocks, i);
-                tests.add(DynamicTest.dynamicTest(block.where(README),
-                    () -> compileAndRun(block, output, flags, classPath)));
+                continue;
             }
+            if (block.hasWord(CONTINUED))
+            {
+                assertFalse(programs.isEmpty(), block.where(README) + " is marked " + CONTINUED +
+                    " but no ```java block comes before it");
+            }
+            else
+            {
+                programs.add(new ArrayList<>());
+                outputs.add(new ArrayList<>());
+            }
+            programs.get(programs.size() - 1).add(block);
+            outputs.get(outputs.size() - 1).add(outputShownAfter(readme, blocks, i));
         }
-        assertFalse(tests.isEmpty(), "README.md has no ```java block: nothing to check");
+        assertFalse(programs.isEmpty(), "README.md has no ```java block: nothing to check");
+        final List<DynamicTest> tests = new ArrayList<>();
+        for (int p = 0; p < programs.size(); p++)
+        {
+            final List<FencedBlock> parts = programs.get(p);
+            final List<FencedBlock> shown = outputs.get(p);
+            tests.add(DynamicTest.dynamicTest(where(parts), () -> compileAndRun(parts, shown, flags, classPath)));
+        }
         return tests.stream();
     }
 
@@ -136,19 +163,33 @@ class ReadmeSnippetsTest
         return String.join(File.pathSeparator, entries);
     }
 
-    private static void compileAndRun(
-        final FencedBlock block, final FencedBlock output, final List<String> flags, final String classPath)
-        throws IOException, InterruptedException
+    private static String where(final List<FencedBlock> parts)
     {
-        final String where = block.where(README);
-        final String required = block.attribute("requires-jdk");
-        final int release = required == null ? MIN_RELEASE : Integer.parseInt(required);
-        Assumptions.assumeTrue(Runtime.version().feature() >= release,
-            () -> where + " needs Java " + release + "; this is Java " + Runtime.version().feature());
+        final String first = parts.get(0).where(README);
+        return parts.size() == 1 ? first : first + " and the " + (parts.size() - 1) + " block(s) continuing it (line " +
+            parts.subList(1, parts.size()).stream().map(b -> String.valueOf(b.openingLine))
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static void compileAndRun(
+        final List<FencedBlock> parts, final List<FencedBlock> outputs, final List<String> flags,
+        final String classPath) throws IOException, InterruptedException
+    {
+        final String where = where(parts);
+        int release = MIN_RELEASE;
+        for (final FencedBlock part : parts)
+        {
+            final String required = part.attribute("requires-jdk");
+            release = Math.max(release, required == null ? MIN_RELEASE : Integer.parseInt(required));
+        }
+        final int needed = release;
+        Assumptions.assumeTrue(Runtime.version().feature() >= needed,
+            () -> where + " needs Java " + needed + "; this is Java " + Runtime.version().feature());
         final Path dir = Files.createTempDirectory("readme-snippet-");
         try
         {
-            final JavaSnippet snippet = JavaSnippet.of("ReadmeSnippetAtLine" + block.openingLine, block);
+            final JavaSnippet snippet = JavaSnippet.of("ReadmeSnippetAtLine" + parts.get(0).openingLine, parts,
+                "System.out.println(\"" + BOUNDARY + "\");");
             final Path classes = Files.createDirectories(dir.resolve("classes"));
             compile(where, snippet, release, dir, classes, classPath);
 
@@ -173,11 +214,19 @@ class ReadmeSnippetsTest
             final String stderr = Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8);
             assertEquals(0, process.exitValue(), () -> where + ": the snippet exited with " + process.exitValue() +
                 "\nstdout:\n" + stdout + "\nstderr:\n" + stderr);
-            if (output != null)
+            final String[] printed = stdout.split(Pattern.quote(BOUNDARY + System.lineSeparator()), -1);
+            assertEquals(parts.size(), printed.length, () -> where + ": the output is not one piece per part:\n" +
+                stdout);
+            for (int i = 0; i < parts.size(); i++)
             {
-                final String mismatch = ExpectedOutput.mismatch(output, stdout);
-                assertTrue(mismatch == null, () -> where + ": its output is not what README shows: " + mismatch +
-                    "\nThe whole output:\n" + stdout + (stderr.isEmpty() ? "" : "\nstderr:\n" + stderr));
+                final FencedBlock output = outputs.get(i);
+                if (output != null)
+                {
+                    final String part = parts.get(i).where(README);
+                    final String mismatch = ExpectedOutput.mismatch(output, printed[i]);
+                    assertTrue(mismatch == null, () -> part + ": its output is not what README shows: " + mismatch +
+                        "\nThe whole output:\n" + stdout + (stderr.isEmpty() ? "" : "\nstderr:\n" + stderr));
+                }
             }
         }
         finally

@@ -62,6 +62,35 @@ class SnippetHarnessTest
     }
 
     @Test
+    void aContinuedBlockJoinsTheProgramOfTheBlockBeforeIt()
+    {
+        final List<FencedBlock> blocks = FencedBlock.parse(List.of(
+            "```java",
+            "import java.util.List;",
+            "List<Integer> xs = List.of(1, 2);",
+            "```",
+            "```java continued",
+            "import java.util.List;",
+            "import java.util.Set;",
+            "System.out.println(Set.copyOf(xs).size());",
+            "```"));
+        assertTrue(blocks.get(1).hasWord(ReadmeSnippetsTest.CONTINUED));
+        final JavaSnippet snippet = JavaSnippet.of("S", blocks, "BOUNDARY;");
+        assertEquals(String.join("\n",
+            "import java.util.List;",
+            "import java.util.List;",
+            "import java.util.Set;",
+            "public final class S {",
+            "public static void main(final String[] args) throws Exception {",
+            "List<Integer> xs = List.of(1, 2);",
+            "BOUNDARY;",
+            "System.out.println(Set.copyOf(xs).size());",
+            "}}",
+            ""), snippet.source);
+        assertEquals(8, snippet.readmeLine(8), "the continued block's statement is README line 8");
+    }
+
+    @Test
     void controlFlowAndCallsAreNotMethodDeclarations()
     {
         assertTrue(JavaSnippet.isMethodDeclaration("static List<String> names(final int n) throws IOException {"));

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.FileOptions;
 import org.structhist.History;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.reader.Event;
@@ -91,7 +92,7 @@ class StaleHandleAcrossProcessesTest
 
         final Incarnation b2 = reader.incarnation(handleB2).orElseThrow(() -> new AssertionError("B2 missing"));
         final Incarnation b1 = reader.incarnation(handleB1).orElseThrow(() -> new AssertionError("B1 missing"));
-        final int slotOfA = (int)((handleA & ((1L << 56) - 1)) % WINDOW);
+        final int slotOfA = (int)(HandleDescriptor.pushNumber(handleA) % WINDOW);
         assertEquals(slotOfA, b2.slot(), "B2 took A's slot: the test set up the reuse it means to check");
         assertNotEquals(handleA, b2.handle(), "the new occupant has a handle of its own");
         assertEquals(STALE_EVENTS, b2.staleEventsDropped(), "the slot's new occupant counts the stale events");

@@ -13,6 +13,7 @@ import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
+import org.structhist.reader.StaleHandleEvents;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +42,41 @@ class StaleHandleAcrossProcessesTest
     void eventsThroughAnOldHandleNeverReachTheNewOccupant()
     {
         final Path path = dir.resolve("stale.hist");
+        final StaleRun run = runStaleWriter(path, "log");
+        verify(path, run.handleA, run.handleB1, run.handleB2, run.pusherPid, run.stalePid);
+        final HistoryReader reader = HistoryReader.open(path);
+        final ListInfo list = reader.list(LIST).orElseThrow();
+        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0, STALE_EVENTS, 0)),
+            reader.staleHandleEvents(list), "every stale event is A's, and none changed its count");
+    }
+
+    /**
+     * A holder in another process that keeps refing and unrefing an object the window pushed out: its
+     * effect on the count is kept for the evicted push (so an extra unref stays that object's bug), and
+     * the slot's new occupant's sum is its own.
+     */
+    @Test
+    @Timeout(120)
+    void theCountEffectOfStaleHandleEventsIsKeptForTheEvictedPush()
+    {
+        final Path path = dir.resolve("stale-unref.hist");
+        final StaleRun run = runStaleWriter(path, "unref");
+        final HistoryReader reader = HistoryReader.open(path);
+        final ListInfo list = reader.list(LIST).orElseThrow();
+        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0,
+            STALE_REFS + STALE_UNREFS, STALE_REFS - STALE_UNREFS)), reader.staleHandleEvents(list));
+        assertEquals(0, list.staleEventsUnattributed());
+        final Incarnation b2 = reader.incarnation(run.handleB2).orElseThrow();
+        assertEquals(0, b2.claimedRefDelta(), "the new occupant logged no REF or UNREF");
+        assertEquals(STALE_REFS + STALE_UNREFS, b2.staleEventsDropped());
+    }
+
+    private record StaleRun(long handleA, long handleB1, long handleB2, long pusherPid, long stalePid)
+    {
+    }
+
+    private static StaleRun runStaleWriter(final Path path, final String mode)
+    {
         final HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(8L << 20));
         try
         {
@@ -65,13 +101,13 @@ class StaleHandleAcrossProcessesTest
 
             final long stalePid;
             try (ChildJvm staleWriter = ChildJvm.of(StaleHandleChild.class).name("stale-writer-B")
-                .args("log", path, Long.toHexString(handleA)).start())
+                .args(mode, path, Long.toHexString(handleA)).start())
             {
                 staleWriter.awaitSuccess(ChildJvm.EXIT_TIMEOUT);
                 staleWriter.awaitLine("DONE", ChildJvm.EXIT_TIMEOUT);
                 stalePid = staleWriter.pid();
             }
-            verify(path, handleA, b1.handle(), b2.handle(), pusherPid, stalePid);
+            return new StaleRun(handleA, b1.handle(), b2.handle(), pusherPid, stalePid);
         }
         finally
         {

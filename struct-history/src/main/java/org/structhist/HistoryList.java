@@ -31,6 +31,9 @@ public final class HistoryList
     private static final int PID = (int)ProcessIdentity.PID;
     /** Never a stamp: generations start at 1. */
     private static final long NOT_CLAIMED = 0;
+    /** Passed with the argument flags (never stored): claim only while the incarnation is released. */
+    private static final int ONLY_IF_RELEASED = 1 << 16;
+    private static final int RECORD_FLAGS_MASK = 0xFFFF;
 
     private final HistoryFile file;
     private final UnsafeBuffer buffer;
@@ -319,6 +322,26 @@ public final class HistoryList
     }
 
     /**
+     * Logs an event with two arguments only while the incarnation is released ({@link #unref}): for a
+     * use after free caught through a handle that a freed object's header still holds. Once the object's
+     * memory is reused, the handle found there is the new occupant's, which is not released, so the old
+     * object's events can never land in the new one's history (invariant 2). The check and the claim are
+     * one CAS on the slot's state.
+     *
+     * @return whether the event was claimed; false when struct history is off, the incarnation is not
+     *         released, or the handle is foreign, stale or saturated (those three are counted).
+     */
+    public boolean logIfReleased(
+        final long handle, final Verb verb, final String format, final long arg0, final long arg1)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return false;
+        }
+        return logLongs(handle, verb, format, ONLY_IF_RELEASED | 2, arg0, arg1, 0);
+    }
+
+    /**
      * Logs an event whose one argument is text, copied into the record as UTF-8 (cut to fit the entry
      * size, flagged as cut). The text is not interned: any number of distinct texts costs nothing.
      */
@@ -395,9 +418,10 @@ public final class HistoryList
 
     /**
      * Writes one event of long arguments. {@code argFlags} is the argument count, plus {@link
-     * EventDescriptor#FLAG_COUNT} when {@code arg2} is the count rather than an argument.
+     * EventDescriptor#FLAG_COUNT} when {@code arg2} is the count rather than an argument, plus
+     * {@link #ONLY_IF_RELEASED} for {@link #logIfReleased}. Whether the event was claimed.
      */
-    private void logLongs(
+    private boolean logLongs(
         final long handle,
         final Verb verb,
         final String format,
@@ -410,13 +434,13 @@ public final class HistoryList
         final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final WriterThread thread = file.threads().current();
-        final long stamp = claim(handle, verb);
+        final long stamp = claim(handle, verb, (argFlags & ONLY_IF_RELEASED) != 0);
         if (stamp == NOT_CLAIMED)
         {
-            return;
+            return false;
         }
         final int record = openRecord(handle, stamp);
-        final int flags = baseFlags | argFlags;
+        final int flags = baseFlags | (argFlags & RECORD_FLAGS_MASK);
 
         final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
         writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
@@ -440,6 +464,7 @@ public final class HistoryList
             buffer.putInt(record + CHECKSUM_OFFSET, EventChecksum.fold(h));
         }
         buffer.putLongRelease(record + STAMP_OFFSET, stamp);
+        return true;
     }
 
     private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
@@ -450,7 +475,7 @@ public final class HistoryList
         final WriterThread thread = file.threads().current();
         final long[] payload = thread.scratch;
         final boolean truncated = Utf8Packer.pack(text == null ? "null" : text, payload, payloadLongs);
-        final long stamp = claim(handle, verb);
+        final long stamp = claim(handle, verb, false);
         if (stamp == NOT_CLAIMED)
         {
             return;
@@ -502,7 +527,7 @@ public final class HistoryList
      * a stale handle or a saturated count (each counted, never silently dropped). A claimed REF or UNREF
      * adds its effect to the slot's Claimed Ref Delta, so the sum survives the ring dropping the event.
      */
-    private long claim(final long handle, final Verb verb)
+    private long claim(final long handle, final Verb verb, final boolean onlyIfReleased)
     {
         if ((handle & ~PUSH_NUMBER_MASK) != handleTag)
         {
@@ -513,7 +538,7 @@ public final class HistoryList
         final int generation = generationOf(pushNumber, window);
         final int slotOffset = slotOffset(pushNumber);
         final int refDelta = verb == null ? 0 : countEffect(verb.effect());
-        final int position = claimPosition(slotOffset, generation, pushNumber, refDelta);
+        final int position = claimPosition(slotOffset, generation, pushNumber, refDelta, onlyIfReleased);
         if (position < 0)
         {
             return NOT_CLAIMED;
@@ -621,7 +646,9 @@ public final class HistoryList
      * word that can only succeed while the slot still holds that generation. -1 if it does not (the
      * handle is stale: the event is counted, never written) or the count is saturated.
      */
-    private int claimPosition(final int slotOffset, final int generation, final long pushNumber, final int refDelta)
+    private int claimPosition(
+        final int slotOffset, final int generation, final long pushNumber, final int refDelta,
+        final boolean onlyIfReleased)
     {
         final int stateOffset = slotOffset + STATE_OFFSET;
         while (true)
@@ -632,6 +659,10 @@ public final class HistoryList
             {
                 refuseUnclaimable(slotOffset, current, generation, pushNumber, refDelta);
                 return -1;
+            }
+            if (onlyIfReleased && !isUnref(state))
+            {
+                return -1; // not released: whoever holds this handle now, it is not a freed object's
             }
             final int count = count(state);
             if (count >= MAX_COUNT)

@@ -17,6 +17,9 @@ public final class NettyHooks
     /** retain(n)/release(n) log one event per reference up to this n; above it the count is not followed. */
     static final int MAX_EVENTS_PER_CALL = 8;
 
+    /** Wrappers of slices of wrappers...: deeper than this is not a buffer Netty made. */
+    private static final int MAX_UNWRAP_DEPTH = 16;
+
     private static final AtomicLong FAILURES = new AtomicLong();
     private static final String ILLEGAL_REFCNT = "IllegalReferenceCountException";
 
@@ -83,13 +86,19 @@ public final class NettyHooks
      * its parent's count (the unpooled slice of {@code slice().retain()}) is not a {@link HistoryCarrier}
      * and logs to its parent through the parent's retain/release.
      */
-    public static void derived(final Object parent, final Object result)
+    public static void derived(final Object parent, final Object result, final long calledAt)
     {
         try
         {
             if (result != parent && result instanceof HistoryCarrier)
             {
                 final HistoryCarrier carrier = (HistoryCarrier)result;
+                final long born = carrier.structhist$born();
+                if (born != 0 && born - calledAt >= 0)
+                {
+                    return; // begun inside this call, by a method this one called (a wrapper's passes it out)
+                }
+                carrier.structhist$born(System.nanoTime());
                 final long handle = push(carrier, result);
                 list.log(handle, NettyVerb.ALLOC, "retained slice or duplicate, with a count of its own");
             }
@@ -178,13 +187,21 @@ public final class NettyHooks
 
     /**
      * On return from touch(hint) of a leak-detection wrapper, which records the hint for Netty's leak
-     * report and does not pass it on: logged to the wrapped buffer (when it holds its own count).
+     * report and does not pass it on: logged to the buffer that holds the count.
      */
-    public static void wrapperTouched(final Object wrapped, final Object hint)
+    public static void wrapperTouched(final Object wrapper, final Object hint)
     {
-        if (wrapped instanceof HistoryCarrier)
+        try
         {
-            touched(handleOf(wrapped), hint);
+            final HistoryCarrier owner = countOwner(wrapper);
+            if (owner != null)
+            {
+                touched(handleOf(owner), hint);
+            }
+        }
+        catch (final Throwable t)
+        {
+            failed(t);
         }
     }
 
@@ -255,21 +272,26 @@ public final class NettyHooks
         return SyntheticAddresses.next();
     }
 
-    /** The object that holds {@code buffer}'s count: itself, or the buffer a leak-detection wrapper wraps. */
+    /**
+     * The object that holds {@code buffer}'s count: itself when it holds one (a derived buffer with a count
+     * of its own included), else what it wraps or derives from (leak-detection wrappers, slices that share
+     * their parent's count), followed through {@code unwrap()}; null if none does.
+     */
     private static HistoryCarrier countOwner(final Object buffer) throws Throwable
     {
-        if (buffer instanceof HistoryCarrier)
+        Object candidate = buffer;
+        for (int depth = 0; candidate != null && depth < MAX_UNWRAP_DEPTH; depth++)
         {
-            return (HistoryCarrier)buffer;
-        }
-        final NettyMethods.BufferMethods methods = buffer == null ? null : NettyMethods.bufferMethods(buffer.getClass());
-        if (methods != null)
-        {
-            final Object wrapped = (Object)methods.unwrap.invokeExact(buffer);
-            if (wrapped instanceof HistoryCarrier)
+            final NettyMethods.BufferMethods methods = NettyMethods.bufferMethods(candidate.getClass());
+            if (candidate instanceof HistoryCarrier && (methods == null || !methods.compositeWrapper))
             {
-                return (HistoryCarrier)wrapped;
+                return (HistoryCarrier)candidate;
             }
+            if (methods == null)
+            {
+                return null;
+            }
+            candidate = (Object)methods.unwrap.invokeExact(candidate);
         }
         return null;
     }

@@ -33,8 +33,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesNoArguments;
  *     come out, a pooled buffer reused by the recycler included: each return is a new incarnation;</li>
  * <li>{@code retainedSlice(int, int)} and {@code retainedDuplicate()} of the buffer classes: pooled
  *     derived buffers, with a count of their own, are born there;</li>
- * <li>{@code buffer.SimpleLeakAwareByteBuf} / {@code AdvancedLeakAwareByteBuf} {@code touch(Object)}:
- *     the leak-detection wrappers keep the hint to themselves;</li>
+ * <li>{@code buffer.CompositeByteBuf.touch(Object)}, which does not call its superclass's;</li>
+ * <li>{@code buffer.SimpleLeakAwareByteBuf} / {@code AdvancedLeakAwareByteBuf} /
+ *     {@code AdvancedLeakAwareCompositeByteBuf} {@code touch(Object)}: the leak-detection wrappers keep the
+ *     hint to themselves;</li>
  * <li>{@code buffer.AbstractByteBuf.ensureAccessible()}: where an access to a released buffer throws.</li>
  * </ul>
  * Classes load instrumented (nothing is retransformed): the agent must start before Netty loads, as
@@ -69,8 +71,11 @@ final class NettyInstrumentation
                         named("directBuffer").or(named("heapBuffer")).and(takesArguments(int.class, int.class))))
                     .visit(Advice.to(RefCountAdvice.Allocate.class).on(
                         named("compositeDirectBuffer").or(named("compositeHeapBuffer")).and(takesArguments(int.class)))))
-                .type(named(p + "buffer.SimpleLeakAwareByteBuf").or(named(p + "buffer.AdvancedLeakAwareByteBuf")),
-                    seesAgent)
+                .type(named(p + "buffer.CompositeByteBuf"), seesAgent)
+                .transform((b, type, loader, module, domain) -> b
+                    .visit(Advice.to(RefCountAdvice.Touch.class).on(touchWithHint())))
+                .type(named(p + "buffer.SimpleLeakAwareByteBuf").or(named(p + "buffer.AdvancedLeakAwareByteBuf"))
+                    .or(named(p + "buffer.AdvancedLeakAwareCompositeByteBuf")), seesAgent)
                 .transform((b, type, loader, module, domain) -> b
                     .visit(Advice.to(RefCountAdvice.WrapperTouch.class).on(touchWithHint())))
                 .type(named(p + "buffer.AbstractByteBuf"), seesAgent)
@@ -94,8 +99,10 @@ final class NettyInstrumentation
     {
         return builder
             .defineField(HistoryCarrier.FIELD, long.class, Modifier.PRIVATE | Modifier.TRANSIENT)
+            .defineField(HistoryCarrier.BORN_FIELD, long.class, Modifier.PRIVATE | Modifier.TRANSIENT)
             .implement(HistoryCarrier.class)
-            .intercept(FieldAccessor.ofField(HistoryCarrier.FIELD))
+            .method(named(HistoryCarrier.FIELD)).intercept(FieldAccessor.ofField(HistoryCarrier.FIELD))
+            .method(named(HistoryCarrier.BORN_FIELD)).intercept(FieldAccessor.ofField(HistoryCarrier.BORN_FIELD))
             .visit(Advice.to(RefCountAdvice.Retain.class).on(concrete().and(named("retain")).and(takesNoArguments())))
             .visit(Advice.to(RefCountAdvice.RetainN.class).on(
                 concrete().and(named("retain")).and(takesArguments(int.class))))

@@ -24,8 +24,11 @@ final class NettyMethods
         final MethodHandle unwrap;
         /** A composite's address is its first component's (or none): never its own. */
         final boolean composite;
+        /** A leak-detection wrapper of a composite: a composite by class, whose count is the wrapped one's. */
+        final boolean compositeWrapper;
 
-        BufferMethods(final Class<?> byteBuf, final boolean composite) throws ReflectiveOperationException
+        BufferMethods(final Class<?> byteBuf, final boolean composite, final boolean compositeWrapper)
+            throws ReflectiveOperationException
         {
             final MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             this.hasMemoryAddress = lookup.findVirtual(byteBuf, "hasMemoryAddress",
@@ -35,6 +38,7 @@ final class NettyMethods
             this.unwrap = lookup.findVirtual(byteBuf, "unwrap",
                 MethodType.methodType(byteBuf)).asType(OBJECT_TO_OBJECT);
             this.composite = composite;
+            this.compositeWrapper = compositeWrapper;
         }
     }
 
@@ -45,9 +49,11 @@ final class NettyMethods
         {
             Class<?> byteBuf = null;
             boolean composite = false;
+            boolean compositeWrapper = false;
             for (Class<?> c = type; c != null; c = c.getSuperclass())
             {
                 composite |= c.getName().endsWith(".buffer.CompositeByteBuf");
+                compositeWrapper |= c.getName().endsWith(".buffer.WrappedCompositeByteBuf");
                 if (c.getName().endsWith(".buffer.ByteBuf"))
                 {
                     byteBuf = c;
@@ -60,7 +66,7 @@ final class NettyMethods
             }
             try
             {
-                return new BufferMethods(byteBuf, composite);
+                return new BufferMethods(byteBuf, composite, compositeWrapper);
             }
             catch (final ReflectiveOperationException ex)
             {

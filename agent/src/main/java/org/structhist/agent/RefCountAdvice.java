@@ -99,13 +99,13 @@ final class RefCountAdvice
         }
     }
 
-    /** {@code touch(Object hint)} of Netty's leak-detection wrappers ({@code WrappedByteBuf.buf} is the wrapped buffer). */
+    /** {@code touch(Object hint)} of Netty's leak-detection wrappers. */
     static final class WrapperTouch
     {
         @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.FieldValue("buf") final Object wrapped, @Advice.Argument(0) final Object hint)
+        static void exit(@Advice.This final Object self, @Advice.Argument(0) final Object hint)
         {
-            NettyHooks.wrapperTouched(wrapped, hint);
+            NettyHooks.wrapperTouched(self, hint);
         }
     }
 
@@ -122,10 +122,16 @@ final class RefCountAdvice
     /** {@code retainedSlice(int, int)} and {@code retainedDuplicate()}. */
     static final class Derive
     {
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This final Object self, @Advice.Return final Object result)
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static long enter()
         {
-            NettyHooks.derived(self, result);
+            return System.nanoTime();
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void exit(@Advice.This final Object self, @Advice.Return final Object result, @Advice.Enter final long called)
+        {
+            NettyHooks.derived(self, result, called);
         }
     }
 

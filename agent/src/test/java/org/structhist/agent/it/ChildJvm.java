@@ -59,13 +59,30 @@ final class ChildJvm implements AutoCloseable
         return jar;
     }
 
+    /**
+     * The JDK the children run on: this JVM's, or {@code -Dstructhist.agent.child.java.home=...} (e.g. a JDK 25
+     * while Maven runs on 17).
+     */
+    static String childJavaHome()
+    {
+        return System.getProperty("structhist.agent.child.java.home", System.getProperty("java.home"));
+    }
+
     /** Starts {@code mainClass} with {@code -javaagent:JAR=agentArgs} (no '=' when agentArgs is null). */
-    static ChildJvm start(final String javaHome, final String nettyLine, final String agentArgs,
+    static ChildJvm start(final String nettyLine, final String agentArgs, final String mainClass, final String... args)
+        throws IOException
+    {
+        return start(nettyLine, agentArgs, List.of(), mainClass, args);
+    }
+
+    /** As {@link #start(String, String, String, String...)}, with JVM options (system properties) before the class. */
+    static ChildJvm start(final String nettyLine, final String agentArgs, final List<String> jvmOptions,
         final String mainClass, final String... args) throws IOException
     {
         final List<String> command = new ArrayList<>();
-        command.add(Paths.get(javaHome, "bin", "java").toString());
+        command.add(Paths.get(childJavaHome(), "bin", "java").toString());
         command.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(testClasses() + File.pathSeparator + nettyClassPath(nettyLine));
         command.add(mainClass);

@@ -45,7 +45,7 @@ class NettyAgentIT
         final Path file = dir.resolve("netty.hist");
         final String address;
         final String releasingThread;
-        try (ChildJvm server = ChildJvm.start(System.getProperty("java.home"), nettyLine,
+        try (ChildJvm server = ChildJvm.start(nettyLine,
             "file=" + file + ",window=16384", DoubleReleaseServer.class.getName(), Long.toString(BUGGY_MESSAGE)))
         {
             assertTrue(server.awaitLine("NETTY ", 60).startsWith("NETTY " + nettyLine + "."),

@@ -21,6 +21,11 @@ public final class BufferScenarios
     public static void main(final String[] args)
     {
         final ByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
+        if (args.length > 0 && args[0].equals("hostile-hint"))
+        {
+            hostileHint(alloc);
+            return;
+        }
 
         final ByteBuf direct = alloc.directBuffer(64);
         print("DIRECT", direct);
@@ -53,6 +58,25 @@ public final class BufferScenarios
         composite.touch("composite hint");
         check(composite.release(), "composite released to zero");
 
+        System.out.println("DONE");
+    }
+
+    /** Two touches with a hint whose text cannot be had: the agent cannot record them; the application goes on. */
+    private static void hostileHint(final ByteBufAllocator alloc)
+    {
+        final Object hint = new Object()
+        {
+            @Override
+            public String toString()
+            {
+                throw new IllegalStateException("a hint that cannot be printed");
+            }
+        };
+        final ByteBuf buf = alloc.directBuffer(16);
+        print("HOSTILE", buf);
+        check(buf.touch(hint) == buf, "touch returned the buffer");
+        check(buf.touch(hint) == buf, "touch returned the buffer");
+        check(buf.release(), "released to zero");
         System.out.println("DONE");
     }
 

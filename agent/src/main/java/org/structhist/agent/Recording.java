@@ -39,9 +39,11 @@ final class Recording
             final long size = Math.max(defaults.sizeBytes(), listOptions.regionLength() + FILE_HEADROOM);
             list = HistoryFile.open(path, defaults.sizeBytes(size)).list(AgentOptions.LIST_NAME, listOptions);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | LinkageError ex)
         {
-            return "cannot record into " + path + ": " + ex.getMessage();
+            // A LinkageError: Agrona could not reach jdk.internal.misc (the export failed). Never out of premain:
+            // that would stop the application from starting.
+            return "cannot record into " + path + ": " + (ex instanceof LinkageError ? ex.toString() : ex.getMessage());
         }
         NettyHooks.install(list);
         Runtime.getRuntime().addShutdownHook(new Thread(Recording::reportFailures, "structhist-agent exit report"));

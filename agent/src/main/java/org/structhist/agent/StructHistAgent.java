@@ -52,12 +52,28 @@ public final class StructHistAgent
             return;
         }
 
-        final String failure = Recording.start(options);
+        final String failure;
+        try
+        {
+            failure = Recording.start(options);
+        }
+        catch (final LinkageError ex)
+        {
+            System.err.println("structhist-agent: struct-history could not load (" + ex + "); recording nothing");
+            return;
+        }
         if (failure != null)
         {
             System.err.println("structhist-agent: " + failure + "; recording nothing");
             return;
         }
-        NettyInstrumentation.install(instrumentation);
+        try
+        {
+            NettyInstrumentation.install(instrumentation);
+        }
+        catch (final RuntimeException | LinkageError ex)
+        {
+            System.err.println("structhist-agent: could not instrument Netty (" + ex + "); recording nothing");
+        }
     }
 }

@@ -79,9 +79,24 @@ final class ChildJvm implements AutoCloseable
     static ChildJvm start(final String nettyLine, final String agentArgs, final List<String> jvmOptions,
         final String mainClass, final String... args) throws IOException
     {
+        final List<String> options = new ArrayList<>();
+        options.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
+        options.addAll(jvmOptions);
+        return startWith(nettyLine, options, mainClass, args);
+    }
+
+    /** The same child without the agent (a benchmark's baseline). */
+    static ChildJvm startWithoutAgent(final String nettyLine, final List<String> jvmOptions,
+        final String mainClass, final String... args) throws IOException
+    {
+        return startWith(nettyLine, jvmOptions, mainClass, args);
+    }
+
+    private static ChildJvm startWith(final String nettyLine, final List<String> jvmOptions,
+        final String mainClass, final String... args) throws IOException
+    {
         final List<String> command = new ArrayList<>();
         command.add(Paths.get(childJavaHome(), "bin", "java").toString());
-        command.add("-javaagent:" + agentJar().toAbsolutePath() + (agentArgs == null ? "" : "=" + agentArgs));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(testClasses() + File.pathSeparator + nettyClassPath(nettyLine));
@@ -160,6 +175,13 @@ final class ChildJvm implements AutoCloseable
         }
         throw new AssertionError("the child printed no '" + prefix + "' line; stdout " + stdout() +
             "\nstderr:\n" + stderr());
+    }
+
+    /** Writes one line to the child's stdin. */
+    void send(final String line) throws IOException
+    {
+        process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
     }
 
     /** Closes the child's stdin (the server's signal to stop) and waits for it to exit; its exit code. */

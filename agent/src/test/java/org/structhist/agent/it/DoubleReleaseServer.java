@@ -16,7 +16,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.Version;
 
-import java.io.InputStream;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -27,7 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * released when it writes it, and again when it releases it after the write.
  * <p>
  * Prints {@code NETTY <version>}, {@code PORT <port>}, {@code RELEASED_TWICE 0x<address>} (when the bug
- * fired) on stdout; stops when its stdin closes.
+ * fired) on stdout; answers a line {@code ALLOCATED} on stdin with {@code ALLOCATED <bytes its threads
+ * allocated so far>} (for {@link EchoThroughput}); stops when its stdin closes.
  * <p>
  * Arguments: {@code buggyMessage} (0: never).
  */
@@ -69,10 +73,15 @@ public final class DoubleReleaseServer
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             System.out.println("PORT " + ((InetSocketAddress)server.localAddress()).getPort());
             System.out.flush();
-            final InputStream in = System.in;
-            while (in.read() >= 0)
+            final BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String command;
+            while ((command = commands.readLine()) != null) // runs until the test closes stdin
             {
-                // Runs until the test closes stdin.
+                if (command.equals("ALLOCATED"))
+                {
+                    System.out.println("ALLOCATED " + allocatedBytes());
+                    System.out.flush();
+                }
             }
             server.close().sync();
         }
@@ -82,6 +91,19 @@ public final class DoubleReleaseServer
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
         }
         System.out.println("STOPPED");
+    }
+
+    /** Bytes allocated so far by this JVM's live threads (the event loops among them). */
+    private static long allocatedBytes()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (final long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds()))
+        {
+            total += Math.max(0, bytes);
+        }
+        return total;
     }
 
     /** The bug: on one message it releases the buffer as if it owned it, then passes it on anyway. */

@@ -6,10 +6,12 @@ import java.nio.file.Paths;
 /**
  * The agent's options, from {@code -javaagent:structhist-agent.jar=key=value,key=value}:
  * <ul>
- * <li>{@code file=PATH}: the history file (default: struct-history's default file, see {@code HistoryFile.defaultPath});</li>
+ * <li>{@code file=PATH}: the history file (default: struct-history's default file,
+ *     see {@code HistoryFile.defaultPath});</li>
  * <li>{@code window=N}: how many buffers the list keeps (default {@value #DEFAULT_WINDOW});</li>
  * <li>{@code events=N}: events kept per buffer (default {@value #DEFAULT_EVENTS});</li>
- * <li>{@code stacks=true|false}: a stack trace on every event (default false: it allocates and costs microseconds);</li>
+ * <li>{@code stacks=true|false}: a stack trace on every event (default false: it allocates and costs
+ *     microseconds);</li>
  * <li>{@code clock=exact|coarse}: timestamps (default exact).</li>
  * </ul>
  * Parsed with no struct-history class loaded: the switch must be set before the library reads it.

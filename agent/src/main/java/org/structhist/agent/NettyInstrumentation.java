@@ -62,15 +62,15 @@ final class NettyInstrumentation
         for (final String p : NETTY_PREFIXES)
         {
             builder = builder
-                .type(named(p + "buffer.AbstractReferenceCountedByteBuf").or(named(p + "util.AbstractReferenceCounted")),
-                    seesAgent)
+                .type(named(p + "buffer.AbstractReferenceCountedByteBuf")
+                    .or(named(p + "util.AbstractReferenceCounted")), seesAgent)
                 .transform(NettyInstrumentation::countHolder)
                 .type(named(p + "buffer.AbstractByteBufAllocator"), seesAgent)
                 .transform((b, type, loader, module, domain) -> b
                     .visit(Advice.to(RefCountAdvice.Allocate.class).on(
                         named("directBuffer").or(named("heapBuffer")).and(takesArguments(int.class, int.class))))
-                    .visit(Advice.to(RefCountAdvice.Allocate.class).on(
-                        named("compositeDirectBuffer").or(named("compositeHeapBuffer")).and(takesArguments(int.class)))))
+                    .visit(Advice.to(RefCountAdvice.Allocate.class).on(named("compositeDirectBuffer")
+                        .or(named("compositeHeapBuffer")).and(takesArguments(int.class)))))
                 .type(named(p + "buffer.CompositeByteBuf"), seesAgent)
                 .transform((b, type, loader, module, domain) -> b
                     .visit(Advice.to(RefCountAdvice.Touch.class).on(touchWithHint())))
@@ -80,7 +80,8 @@ final class NettyInstrumentation
                     .visit(Advice.to(RefCountAdvice.WrapperTouch.class).on(touchWithHint())))
                 .type(named(p + "buffer.AbstractByteBuf"), seesAgent)
                 .transform((b, type, loader, module, domain) -> b
-                    .visit(Advice.to(RefCountAdvice.Access.class).on(named("ensureAccessible").and(takesNoArguments()))))
+                    .visit(Advice.to(RefCountAdvice.Access.class)
+                        .on(named("ensureAccessible").and(takesNoArguments()))))
                 .type(nameStartsWith(p + "buffer."), seesAgent)
                 .transform((b, type, loader, module, domain) -> b
                     .visit(Advice.to(RefCountAdvice.Derive.class).on(concrete().and(

@@ -40,7 +40,9 @@ final class RefCountAdvice
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(
-            @Advice.Enter final long handle, @Advice.Argument(0) final int increment, @Advice.Thrown final Throwable thrown)
+            @Advice.Enter final long handle,
+            @Advice.Argument(0) final int increment,
+            @Advice.Thrown final Throwable thrown)
         {
             NettyHooks.retained(handle, increment, thrown);
         }
@@ -57,7 +59,9 @@ final class RefCountAdvice
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
         static void exit(
-            @Advice.Enter final long handle, @Advice.Return final boolean released, @Advice.Thrown final Throwable thrown)
+            @Advice.Enter final long handle,
+            @Advice.Return final boolean released,
+            @Advice.Thrown final Throwable thrown)
         {
             NettyHooks.released(handle, 1, released, thrown);
         }
@@ -129,7 +133,8 @@ final class RefCountAdvice
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This final Object self, @Advice.Return final Object result, @Advice.Enter final long called)
+        static void exit(
+            @Advice.This final Object self, @Advice.Return final Object result, @Advice.Enter final long called)
         {
             NettyHooks.derived(self, result, called);
         }

@@ -29,7 +29,8 @@ class AgentOptionsTest
     @Test
     void everyOptionIsRead()
     {
-        final AgentOptions options = AgentOptions.parse("file=/tmp/a b.hist,window=100, events=7,stacks=true,clock=coarse");
+        final AgentOptions options =
+            AgentOptions.parse("file=/tmp/a b.hist,window=100, events=7,stacks=true,clock=coarse");
         assertEquals(Paths.get("/tmp/a b.hist"), options.file);
         assertEquals(100, options.window);
         assertEquals(7, options.events);

@@ -32,7 +32,8 @@ class AgentFailuresIT
         {
             child.awaitLine("DONE", 60);
             assertEquals(0, child.await(30), child.stderr());
-            assertEquals(List.of("structhist-agent: window must be a positive whole number, not '0'; recording nothing"),
+            assertEquals(
+                List.of("structhist-agent: window must be a positive whole number, not '0'; recording nothing"),
                 agentLines(child.stderr()));
         }
     }
@@ -80,6 +81,7 @@ class AgentFailuresIT
 
     private static List<String> agentLines(final String stderr)
     {
-        return Stream.of(stderr.split("\\R")).filter(line -> line.contains("structhist-agent")).collect(Collectors.toList());
+        return Stream.of(stderr.split("\\R")).filter(line -> line.contains("structhist-agent"))
+            .collect(Collectors.toList());
     }
 }

@@ -68,14 +68,16 @@ class BufferKindsIT
             "RELEASE\\s+1\\s+release$",               // ... until it is released to zero
             "RELEASE\\s+0\\s+release, count now 0$",
             "DESTROY\\s+0\\s+count 0: deallocated$");
-        assertFalse(parentLife.contains("retained slice hint"), "the retained slice's touch is its own:\n" + parentLife);
+        assertFalse(parentLife.contains("retained slice hint"),
+            "the retained slice's touch is its own:\n" + parentLife);
 
         final String objects = shdump(0, "--file", file.toString(), "objects");
         for (final String hint : new String[] {"retained slice hint", "heap hint", "wrapped hint", "composite hint"})
         {
             final String address = syntheticAddressTouchedWith(file, objects, hint);
             final String life = shdump(0, "--file", file.toString(), "--obj", address);
-            assertInOrder(life, "ALLOC\\s+1\\s+", "TOUCH\\s+1\\s+" + hint + "$", "RELEASE\\s+0\\s+", "DESTROY\\s+0\\s+");
+            assertInOrder(life,
+                "ALLOC\\s+1\\s+", "TOUCH\\s+1\\s+" + hint + "$", "RELEASE\\s+0\\s+", "DESTROY\\s+0\\s+");
         }
     }
 

@@ -73,7 +73,8 @@ public final class DoubleReleaseServer
                 .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
             System.out.println("PORT " + ((InetSocketAddress)server.localAddress()).getPort());
             System.out.flush();
-            final BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            final BufferedReader commands =
+                new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String command;
             while ((command = commands.readLine()) != null) // runs until the test closes stdin
             {

@@ -67,14 +67,15 @@ public final class EchoThroughput
         {
             for (final Setup setup : setups)
             {
-                measure(setup, seconds, warmup);
+                final double[] run = measure(setup, seconds, warmup);
                 System.out.printf(Locale.ROOT, "round %d  %-24s %,10.0f requests/s  %8.1f B/request%n",
-                    round + 1, setup.name, setup.requestsPerSecond / setup.runs, setup.bytesPerRequest / setup.runs);
+                    round + 1, setup.name, run[0], run[1]);
             }
         }
         final double baseline = setups.get(0).requestsPerSecond / setups.get(0).runs;
         final double paranoidOverhead = 1 - setups.get(2).requestsPerSecond / setups.get(2).runs / baseline;
-        System.out.printf(Locale.ROOT, "%n| set-up | requests/s | x no detection | overhead / PARANOID's | B/request |%n");
+        System.out.printf(Locale.ROOT, "%nMeans of %d rounds:%n", rounds);
+        System.out.printf("| set-up | requests/s | x no detection | overhead / PARANOID's | B/request |%n");
         System.out.printf("|---|---:|---:|---:|---:|%n");
         for (final Setup setup : setups)
         {
@@ -86,11 +87,13 @@ public final class EchoThroughput
         }
     }
 
-    private static void measure(final Setup setup, final int seconds, final int warmup) throws Exception
+    /** One run of {@code setup}: its requests/s and bytes per request (also added to the set-up's sums). */
+    private static double[] measure(final Setup setup, final int seconds, final int warmup) throws Exception
     {
         try (ChildJvm server = setup.agentArgs == null ?
             ChildJvm.startWithoutAgent(ChildJvm.NETTY_42, setup.jvmOptions, DoubleReleaseServer.class.getName(), "0") :
-            ChildJvm.start(ChildJvm.NETTY_42, setup.agentArgs, setup.jvmOptions, DoubleReleaseServer.class.getName(), "0"))
+            ChildJvm.start(ChildJvm.NETTY_42, setup.agentArgs, setup.jvmOptions,
+                DoubleReleaseServer.class.getName(), "0"))
         {
             final int port = Integer.parseInt(server.awaitLine("PORT ", 60).substring(5));
             final LongAdder echoes = new LongAdder();
@@ -115,9 +118,11 @@ public final class EchoThroughput
             final long allocated = Long.parseLong(server.awaitLine("ALLOCATED ", 10).substring(10)) - allocatedBefore;
             stop.set(true);
             server.stop(60);
-            setup.requestsPerSecond += requests / elapsed;
-            setup.bytesPerRequest += (double)allocated / requests;
+            final double[] run = {requests / elapsed, (double)allocated / requests};
+            setup.requestsPerSecond += run[0];
+            setup.bytesPerRequest += run[1];
             setup.runs++;
+            return run;
         }
     }
 

@@ -62,7 +62,8 @@ class NettyAgentIT
             final String stderr = server.stderr();
             assertTrue(stderr.contains("IllegalReferenceCountException"),
                 "Netty met the released buffer somewhere else: " + stderr);
-            assertTrue(!stderr.contains("structhist-agent:"), "the agent said nothing: it had nothing to say: " + stderr);
+            assertTrue(!stderr.contains("structhist-agent:"),
+                "the agent said nothing: it had nothing to say: " + stderr);
             assertTrue(load.echoed.get() >= CONNECTIONS * (MESSAGES_PER_CONNECTION - 1L) - MESSAGES_PER_CONNECTION,
                 "the server served the load: " + load.echoed.get() + " echoes");
         }

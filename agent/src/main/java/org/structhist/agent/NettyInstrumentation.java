@@ -1,5 +1,6 @@
 package org.structhist.agent;
 
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
@@ -53,9 +54,17 @@ final class NettyInstrumentation
 
     static void install(final Instrumentation instrumentation)
     {
+        // ByteBuddy's "safe" mode: it never reaches for sun.misc.Unsafe or deep reflection (which JDK 24+ warns
+        // about on stderr, the application's stderr). The property is our relocated copy's own, so the
+        // application's ByteBuddy, if any, is not affected. Nothing here needs what it turns off.
+        System.setProperty(ByteBuddy.class.getPackageName() + ".safe", "true");
         AgentBuilder builder = new AgentBuilder.Default()
             .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
             .with(AgentBuilder.RedefinitionStrategy.DISABLED)
+            // The advice is inlined and adds no class of its own: nothing to inject, and no injector
+            // initialised (ByteBuddy's reflection/Unsafe injectors make JDK 24+ warn about sun.misc.Unsafe).
+            .with(AgentBuilder.InjectionStrategy.Disabled.INSTANCE)
+            .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
             .with(new OneLineErrors())
             .ignore(not(nettyType()));
         final ElementMatcher<ClassLoader> seesAgent = NettyInstrumentation::seesAgent;

@@ -223,13 +223,13 @@ public final class NettyHooks
 
     /**
      * The one place the count after the operation is known exactly: release() returned true, so it is
-     * zero. Logged as RELEASE then DESTROY so today's audit (a refcount followed from the verbs) sees the
-     * count reach 0 before the DESTROY.
+     * zero, and both events carry that count. Logged as RELEASE then DESTROY so the audit's refcount,
+     * followed from the verbs, reaches 0 before the DESTROY.
      */
     private static void releasedToZero(final long handle)
     {
-        list.log(handle, NettyVerb.RELEASE, "release, count now 0");
-        list.log(handle, NettyVerb.DESTROY, "count 0: deallocated");
+        list.log(handle, NettyVerb.RELEASE, 0, "release, count now 0");
+        list.log(handle, NettyVerb.DESTROY, 0, "count 0: deallocated");
     }
 
     private static void refused(final long handle, final NettyVerb verb, final Throwable thrown)

@@ -58,16 +58,16 @@ class BufferKindsIT
             "RELEASE\\s+2\\s+release$",   // the slice's release
             "TOUCH\\s+2\\s+direct hint$",
             "RELEASE\\s+1\\s+release$",
-            "RELEASE\\s+0\\s+release, count now 0$",
-            "DESTROY\\s+0\\s+count 0: deallocated$");
+            "RELEASE\\s+=0\\s+release, count now 0$",
+            "DESTROY\\s+=0\\s+count 0: deallocated$");
 
         final String parentLife = shdump(0, "--file", file.toString(), "--obj", parent);
         assertInOrder(parentLife,
             "ALLOC\\s+1\\s+allocated, capacity 64$",
             "RETAIN\\s+2\\s+retain$",                 // the retained slice holds its parent
             "RELEASE\\s+1\\s+release$",               // ... until it is released to zero
-            "RELEASE\\s+0\\s+release, count now 0$",
-            "DESTROY\\s+0\\s+count 0: deallocated$");
+            "RELEASE\\s+=0\\s+release, count now 0$",
+            "DESTROY\\s+=0\\s+count 0: deallocated$");
         assertFalse(parentLife.contains("retained slice hint"),
             "the retained slice's touch is its own:\n" + parentLife);
 
@@ -77,7 +77,7 @@ class BufferKindsIT
             final String address = syntheticAddressTouchedWith(file, objects, hint);
             final String life = shdump(0, "--file", file.toString(), "--obj", address);
             assertInOrder(life,
-                "ALLOC\\s+1\\s+", "TOUCH\\s+1\\s+" + hint + "$", "RELEASE\\s+0\\s+", "DESTROY\\s+0\\s+");
+                "ALLOC\\s+1\\s+", "TOUCH\\s+1\\s+" + hint + "$", "RELEASE\\s+=0\\s+", "DESTROY\\s+=0\\s+");
         }
     }
 

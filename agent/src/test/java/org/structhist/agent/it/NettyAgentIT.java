@@ -88,8 +88,8 @@ class NettyAgentIT
         assertInOrder(life,
             "\\bALLOC\\s+1\\s+allocated, capacity \\d+$",
             "\\bTOUCH\\s+1\\s+audit$",
-            Pattern.quote(releasingThread) + "\\s+RELEASE\\s+0\\s+release, count now 0$",
-            Pattern.quote(releasingThread) + "\\s+DESTROY\\s+0\\s+count 0: deallocated$",
+            Pattern.quote(releasingThread) + "\\s+RELEASE\\s+=0\\s+release, count now 0$",
+            Pattern.quote(releasingThread) + "\\s+DESTROY\\s+=0\\s+count 0: deallocated$",
             "\\bTOUCH\\s+0\\s+echo$",
             "\\bILLEGAL_RELEASE\\s+-1\\s+refCnt: 0, decrement: 1$");
     }

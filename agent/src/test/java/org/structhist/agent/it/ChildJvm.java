@@ -27,6 +27,8 @@ final class ChildJvm implements AutoCloseable
 {
     static final String NETTY_42 = "4.2";
     static final String NETTY_41 = "4.1";
+    /** gRPC's relocated copy of Netty, {@code io.grpc.netty.shaded.io.netty} (grpc-netty-shaded). */
+    static final String GRPC_SHADED = "grpc-netty-shaded";
 
     private final Process process;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -113,6 +115,11 @@ final class ChildJvm implements AutoCloseable
 
     private static String nettyClassPath(final String line) throws IOException
     {
+        if (GRPC_SHADED.equals(line))
+        {
+            return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> entry.contains(GRPC_SHADED)).collect(Collectors.joining(File.pathSeparator));
+        }
         if (NETTY_42.equals(line))
         {
             return Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))

@@ -340,8 +340,19 @@ public final class HistoryList
         final long arg1,
         final long arg2)
     {
-        final int verbId = verb == null ? 0 : file.verbId(verb);
-        final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
+        requireVerbAndFormat(verb, format);
+        final int verbId = file.verbId(verb);
+        final int formatId = file.stringId(format);
+        if (formatId == StringTableDescriptor.NO_STRING)
+        {
+            // The string table is full (or the format's index slots are): the format's text goes into
+            // the record with its arguments, so the event still says what happened.
+            final WriterThread thread = file.threads().current();
+            final boolean truncated = Utf8Packer.packMessage(
+                format, argCount, arg0, arg1, arg2, null, thread.scratch, payloadLongs);
+            writeText(handle, thread, verbId, formatId, truncated);
+            return;
+        }
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final WriterThread thread = file.threads().current();
         final long stamp = claim(handle);
@@ -378,12 +389,36 @@ public final class HistoryList
 
     private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
     {
-        final int verbId = verb == null ? 0 : file.verbId(verb);
-        final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
-        final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
+        requireVerbAndFormat(verb, format);
+        final int verbId = file.verbId(verb);
+        final int formatId = file.stringId(format);
         final WriterThread thread = file.threads().current();
+        final CharSequence value = text == null ? "null" : text;
+        final boolean truncated = formatId == StringTableDescriptor.NO_STRING ?
+            Utf8Packer.packMessage(format, 0, 0, 0, 0, value, thread.scratch, payloadLongs) :
+            Utf8Packer.pack(value, thread.scratch, payloadLongs);
+        writeText(handle, thread, verbId, formatId, truncated);
+    }
+
+    /**
+     * A null verb or format is a bug at the call, not something to record: it would leave an event the
+     * audit cannot judge (no verb) or read (no message). Only reached with the switch on.
+     */
+    private void requireVerbAndFormat(final Verb verb, final String format)
+    {
+        if (verb == null || format == null)
+        {
+            throw new NullPointerException((verb == null ? "log needs a verb" : "log needs a format") +
+                ", not null (list '" + name + "')");
+        }
+    }
+
+    /** Writes a text event whose payload is already packed in {@code thread.scratch}. */
+    private void writeText(
+        final long handle, final WriterThread thread, final int verbId, final int formatId, final boolean truncated)
+    {
+        final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final long[] payload = thread.scratch;
-        final boolean truncated = Utf8Packer.pack(text == null ? "null" : text, payload, payloadLongs);
         final long stamp = claim(handle);
         if (stamp == NOT_CLAIMED)
         {

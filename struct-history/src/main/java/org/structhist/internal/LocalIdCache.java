@@ -1,96 +1,74 @@
 package org.structhist.internal;
 
 /**
- * A process-local map from a key (a format string, a verb) to its id in the file, read on every
+ * A process-local cache from a key (a format string, a verb) to its id in the file, read on every
  * {@code log} without a lock and without allocating.
  * <p>
- * Open addressing over arrays that are never changed once published through the volatile
- * {@code table} field: an insert (the cold path, once per distinct key) copies the table under a lock
- * and publishes the copy. Lookups compare by identity first, as format strings are usually literals.
+ * Bounded, so that any number of distinct keys costs constant time and memory per call: a fixed
+ * array of {@link #CAPACITY} immutable entries, two ways per bucket (the bucket's first way holds the
+ * newest key, the second the one it displaced). An insert replaces what was there; a key pushed out is
+ * looked up in the file again the next time it is used. There is no lock: entries are immutable (final
+ * fields, so a racing reader sees either the whole entry or none) and a lost race loses a cache entry,
+ * never an id, as every insert of a key caches the same id (the file's table gives one id per content).
+ * Lookups compare by identity first, as format strings are usually literals, then by content.
  */
 public final class LocalIdCache
 {
     public static final int MISSING = -1;
 
-    private static final class Table
-    {
-        final Object[] keys;
-        final int[] ids;
-        final int size;
+    /** Entries kept: at most this many keys are held (and kept reachable) per cache. */
+    public static final int CAPACITY = 8192;
 
-        Table(final int capacity, final int size)
+    private static final int MASK = CAPACITY - 1;
+
+    private static final class Entry
+    {
+        final Object key;
+        final int id;
+
+        Entry(final Object key, final int id)
         {
-            this.keys = new Object[capacity];
-            this.ids = new int[capacity];
-            this.size = size;
+            this.key = key;
+            this.id = id;
         }
     }
 
-    private volatile Table table = new Table(64, 0);
+    private final Entry[] entries = new Entry[CAPACITY];
 
     /** The id cached for {@code key}, or {@link #MISSING}. */
     public int get(final Object key)
     {
-        final Table t = table;
-        final Object[] keys = t.keys;
-        final int mask = keys.length - 1;
-        int i = spread(key.hashCode()) & mask;
-        while (true)
+        final int first = bucket(key);
+        final Entry newest = entries[first];
+        if (newest != null && (newest.key == key || newest.key.equals(key)))
         {
-            final Object k = keys[i];
-            if (k == key)
-            {
-                return t.ids[i];
-            }
-            if (k == null)
-            {
-                return MISSING;
-            }
-            if (k.equals(key))
-            {
-                return t.ids[i];
-            }
-            i = (i + 1) & mask;
+            return newest.id;
         }
+        final Entry older = entries[first + 1];
+        if (older != null && (older.key == key || older.key.equals(key)))
+        {
+            return older.id;
+        }
+        return MISSING;
     }
 
-    /** Caches {@code id} for {@code key}; the first id cached for a key wins. */
-    public synchronized int put(final Object key, final int id)
+    /** Caches {@code id} for {@code key}, pushing out the bucket's older key if both ways are taken; returns {@code id}. */
+    public int put(final Object key, final int id)
     {
-        final int existing = get(key);
-        if (existing != MISSING)
+        final int first = bucket(key);
+        final Entry newest = entries[first];
+        if (newest != null && !newest.key.equals(key))
         {
-            return existing;
+            entries[first + 1] = newest;
         }
-        final Table old = table;
-        final int capacity = (old.size + 1) * 2 > old.keys.length ? old.keys.length * 2 : old.keys.length;
-        final Table copy = new Table(capacity, old.size + 1);
-        for (int i = 0; i < old.keys.length; i++)
-        {
-            if (old.keys[i] != null)
-            {
-                insert(copy, old.keys[i], old.ids[i]);
-            }
-        }
-        insert(copy, key, id);
-        table = copy;
+        entries[first] = new Entry(key, id);
         return id;
     }
 
-    private static void insert(final Table t, final Object key, final int id)
+    /** The bucket's first way: an even index, its second way the odd one after it. */
+    private static int bucket(final Object key)
     {
-        final int mask = t.keys.length - 1;
-        int i = spread(key.hashCode()) & mask;
-        while (t.keys[i] != null)
-        {
-            i = (i + 1) & mask;
-        }
-        t.keys[i] = key;
-        t.ids[i] = id;
-    }
-
-    private static int spread(final int h)
-    {
-        return h ^ (h >>> 16);
+        final int h = key.hashCode();
+        return ((h ^ (h >>> 16)) << 1) & MASK;
     }
 }

@@ -5,12 +5,14 @@ package org.structhist.internal;
  * {@code log} without a lock and without allocating.
  * <p>
  * Bounded, so that any number of distinct keys costs constant time and memory per call: a fixed
- * array of {@link #CAPACITY} immutable entries, two ways per bucket (the bucket's first way holds the
- * newest key, the second the one it displaced). An insert replaces what was there; a key pushed out is
+ * array of {@link #CAPACITY} immutable entries in buckets of {@link #WAYS} (a bucket's first way holds
+ * its newest key; an insert shifts the others down and the oldest drops out). A key pushed out is
  * looked up in the file again the next time it is used. There is no lock: entries are immutable (final
  * fields, so a racing reader sees either the whole entry or none) and a lost race loses a cache entry,
  * never an id, as every insert of a key caches the same id (the file's table gives one id per content).
- * Lookups compare by identity first, as format strings are usually literals, then by content.
+ * Four ways keep a working set of a few thousand keys from pushing each other out: 1,000 keys cycled
+ * stay cached. Lookups compare the key's hash, then identity (format strings are usually literals),
+ * then content.
  */
 public final class LocalIdCache
 {
@@ -19,16 +21,21 @@ public final class LocalIdCache
     /** Entries kept: at most this many keys are held (and kept reachable) per cache. */
     public static final int CAPACITY = 8192;
 
-    private static final int MASK = CAPACITY - 1;
+    /** Entries per bucket. */
+    public static final int WAYS = 4;
+
+    private static final int BUCKET_MASK = CAPACITY / WAYS - 1;
 
     private static final class Entry
     {
         final Object key;
+        final int hash;
         final int id;
 
-        Entry(final Object key, final int id)
+        Entry(final Object key, final int hash, final int id)
         {
             this.key = key;
+            this.hash = hash;
             this.id = id;
         }
     }
@@ -38,37 +45,38 @@ public final class LocalIdCache
     /** The id cached for {@code key}, or {@link #MISSING}. */
     public int get(final Object key)
     {
-        final int first = bucket(key);
-        final Entry newest = entries[first];
-        if (newest != null && (newest.key == key || newest.key.equals(key)))
+        final int hash = key.hashCode();
+        final int first = bucket(hash);
+        for (int way = first; way < first + WAYS; way++)
         {
-            return newest.id;
-        }
-        final Entry older = entries[first + 1];
-        if (older != null && (older.key == key || older.key.equals(key)))
-        {
-            return older.id;
+            final Entry entry = entries[way];
+            if (entry == null)
+            {
+                return MISSING;
+            }
+            if (entry.hash == hash && (entry.key == key || entry.key.equals(key)))
+            {
+                return entry.id;
+            }
         }
         return MISSING;
     }
 
-    /** Caches {@code id} for {@code key}, pushing out the bucket's older key if both ways are taken; returns {@code id}. */
+    /** Caches {@code id} for {@code key} as its bucket's newest, dropping the bucket's oldest key if it is full; returns {@code id}. */
     public int put(final Object key, final int id)
     {
-        final int first = bucket(key);
-        final Entry newest = entries[first];
-        if (newest != null && !newest.key.equals(key))
+        final int hash = key.hashCode();
+        final int first = bucket(hash);
+        for (int way = first + WAYS - 1; way > first; way--)
         {
-            entries[first + 1] = newest;
+            entries[way] = entries[way - 1];
         }
-        entries[first] = new Entry(key, id);
+        entries[first] = new Entry(key, hash, id);
         return id;
     }
 
-    /** The bucket's first way: an even index, its second way the odd one after it. */
-    private static int bucket(final Object key)
+    private static int bucket(final int hash)
     {
-        final int h = key.hashCode();
-        return ((h ^ (h >>> 16)) << 1) & MASK;
+        return ((hash ^ (hash >>> 16)) & BUCKET_MASK) * WAYS;
     }
 }

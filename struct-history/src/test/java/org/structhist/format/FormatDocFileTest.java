@@ -48,7 +48,7 @@ class FormatDocFileTest
     private static final String THREAD = "ThreadTableDescriptor";
     private static final String VERB = "VerbTableDescriptor";
 
-    /** Values the document states for format version 1. */
+    /** Values the document states for format version 2. */
     private static final int DOC_HEADER_LENGTH = 4096;
     private static final int DOC_LIST_ENTRY = 128;
     private static final int DOC_WRITER_ENTRY = 64;
@@ -114,8 +114,8 @@ class FormatDocFileTest
             assertArrayEquals(new byte[] {0x53, 0x54, 0x52, 0x48, 0x49, 0x53, 0x54, 0x0A},
                 slice(bytes, magic, 8), "magic: the bytes \"STRHIST\\n\"");
             assertArrayEquals("STRHIST\n".getBytes(StandardCharsets.US_ASCII), slice(bytes, magic, 8));
-            assertArrayEquals(new byte[] {1, 0, 0, 0}, slice(bytes, version, 4),
-                "format version 1 as a little-endian i32");
+            assertArrayEquals(new byte[] {2, 0, 0, 0}, slice(bytes, version, 4),
+                "format version 2 as a little-endian i32");
             assertArrayEquals(new byte[] {0x00, 0x10, 0x00, 0x00}, slice(bytes, headerLength, 4),
                 "header length 4096 as a little-endian i32");
         }
@@ -177,7 +177,7 @@ class FormatDocFileTest
                 b.getInt(at(HEADER, "List Entry Length")), b.getInt(at(HEADER, "Slot Header Length")),
                 b.getInt(at(HEADER, "Event Header Length")), b.getInt(at(HEADER, "Writer Entry Length")),
                 b.getInt(at(HEADER, "Thread Entry Length")), b.getInt(at(HEADER, "Verb Entry Length"))),
-                "the six entry lengths the document gives for version 1");
+                "the six entry lengths the document gives for version 2");
             assertEquals(dataRegion, b.getInt(at(HEADER, "Data Region Cursor")), "no list reserved yet");
             assertEquals(8, b.getInt(at(HEADER, "String Data Cursor")), "no string interned yet");
             for (int offset = 156; offset < DOC_HEADER_LENGTH; offset++)
@@ -455,10 +455,10 @@ class FormatDocFileTest
         for (int i = 0; i < registered; i++)
         {
             final int entry = table + i * DOC_THREAD_ENTRY;
-            if (b.getInt(entry + at(THREAD, "Pid")) == (int)pid &&
-                b.getLong(entry + at(THREAD, "Thread Id")) == Thread.currentThread().getId())
+            final long thread = b.getLong(entry + at(THREAD, "Thread"));
+            if (b.getInt(entry + at(THREAD, "Pid")) == (int)pid && (int)thread == (int)Thread.currentThread().getId())
             {
-                assertEquals(Thread.currentThread().getName(), string(b, b.getInt(entry + at(THREAD, "Name Id"))));
+                assertEquals(Thread.currentThread().getName(), string(b, (int)(thread >>> 32)), "Name: bits 32..63");
                 return;
             }
         }

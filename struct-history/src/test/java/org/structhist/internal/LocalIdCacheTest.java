@@ -42,13 +42,15 @@ class LocalIdCacheTest
     }
 
     @Test
-    void twoKeysOfOneBucketAreBothHeld()
+    void keysOfOneBucketAreAllHeldUpToItsWays()
     {
         final LocalIdCache cache = new LocalIdCache();
-        // "Aa" and "BB" have the same hashCode, so the same bucket.
+        // "Aa", "BB" and "C#" have the same hashCode, so the same bucket.
         cache.put("Aa", 8);
         cache.put("BB", 16);
+        cache.put("C#", 24);
         assertEquals(8, cache.get("Aa"));
         assertEquals(16, cache.get("BB"));
+        assertEquals(24, cache.get("C#"));
     }
 }

@@ -22,7 +22,7 @@ final class RunFilter
     List<Long> pids;
 
     @Option(names = "--run", paramLabel = "TIME", converter = TimeArgument.class,
-        description = "Only incarnations pushed by the writer that started at TIME, to the second (STARTED in 'shdump info').")
+        description = "Only incarnations pushed by the writer that started at TIME, to the second, or to the millisecond when TIME has a fraction (STARTED in 'shdump info').")
     Long runStartNanos;
 
     private WriterInfo run;
@@ -34,14 +34,16 @@ final class RunFilter
         {
             return this;
         }
-        final long second = Math.floorDiv(runStartNanos, 1_000_000_000L);
+        // To the second when TIME gives whole seconds, else to the millisecond (start times are in ms).
+        final long unitMillis = runStartNanos % 1_000_000_000L == 0 ? 1000L : 1L;
+        final long at = Math.floorDiv(runStartNanos, 1_000_000L * unitMillis);
         final List<WriterInfo> started = reader.writers().stream()
-            .filter(w -> w.processStartMillis() != 0 && Math.floorDiv(w.processStartMillis(), 1000L) == second)
+            .filter(w -> w.processStartMillis() != 0 && Math.floorDiv(w.processStartMillis(), unitMillis) == at)
             .toList();
         if (started.size() != 1)
         {
             throw new ShdumpException(ExitCode.USAGE, (started.isEmpty() ? "no writer of " : "more than one writer of ") +
-                reader.name() + " started in that second: 'shdump info' lists the writers with their start times" +
+                reader.name() + " started then: 'shdump info' lists the writers with their start times" +
                 (started.isEmpty() ? "" : "; use --pid"));
         }
         run = started.get(0);

@@ -133,4 +133,27 @@ class ThreadTableTest
             assertEquals("named-vt", threadNameOfObject(reader, count - 1));
         }
     }
+
+    @Test
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+
+    void aReaderOfALiveFileSeesATakenOverEntryAfterARefresh() throws InterruptedException
+    {
+        final Path path = dir.resolve("live.hist");
+        try (HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(8L << 20).maxThreads(1));
+            HistoryReader reader = HistoryReader.open(path))
+        {
+            final HistoryList list = file.list("work", ListOptions.window(8));
+            final int pid = (int)ProcessHandle.current().pid();
+            final Thread first = new Thread(logger(list, 0), "first");
+            runOneAfterAnother(List.of(first));
+            assertEquals("first", reader.threadName(pid, (int)first.getId()));
+            final Thread second = new Thread(logger(list, 1), "second");
+            runOneAfterAnother(List.of(second));
+            assertEquals("thread-" + second.getId(), reader.threadName(pid, (int)second.getId()),
+                "before a refresh, the entries read are trusted");
+            reader.refresh();
+            assertEquals("second", reader.threadName(pid, (int)second.getId()), "the taken-over entry, read again");
+            assertEquals("first", reader.threadName(pid, (int)first.getId()), "a name once read stays known");
+        }
+    }
 }

@@ -31,8 +31,8 @@ final class ProcessRegistryView
     /** Entries below {@link #threadEntriesScanned} that were claimed but not yet valid when looked at. */
     private int[] pendingThreadEntries = new int[0];
     private int pendingThreadEntryCount;
-    private static final long FULL_RESCAN_INTERVAL_NANOS = 1_000_000_000L;
-    private long lastFullRescanNanos = System.nanoTime() - 2 * FULL_RESCAN_INTERVAL_NANOS;
+    /** Whether entries read before may have been taken over since: set by {@link #refresh}, cleared by a rescan. */
+    private boolean takenOverMayHaveChanged;
 
     ProcessRegistryView(final AtomicBuffer buffer, final FileLayout layout, final StringTableView strings)
     {
@@ -74,6 +74,7 @@ final class ProcessRegistryView
     void refresh()
     {
         writersMayHaveChanged = true;
+        takenOverMayHaveChanged = true;
     }
 
     /** The writer registered with {@code pid}, if any. */
@@ -137,12 +138,11 @@ final class ProcessRegistryView
             scanThreadTable();
             known = threadNames.get(key);
         }
-        if (known == null && threadEntriesScanned >= layout.maxThreads &&
-            System.nanoTime() - lastFullRescanNanos > FULL_RESCAN_INTERVAL_NANOS)
+        if (known == null && takenOverMayHaveChanged && threadEntriesScanned >= layout.maxThreads)
         {
-            // A full table has entries taken over by new threads since they were read: read them all
-            // again, at most once a second, so that lookups of unregistered threads cost no more.
-            lastFullRescanNanos = System.nanoTime();
+            // A full table's entries may have been taken over by new threads since they were read (see
+            // ThreadTableDescriptor): read them all again, once per refresh of a live file, not once per miss.
+            takenOverMayHaveChanged = false;
             for (int i = 0; i < layout.maxThreads; i++)
             {
                 readThreadEntry(i);

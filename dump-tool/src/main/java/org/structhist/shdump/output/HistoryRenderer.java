@@ -28,6 +28,8 @@ public final class HistoryRenderer
     private final Style style;
     /** Per list, per address, the push numbers of its incarnations in the window, oldest first. */
     private final Map<String, Map<Long, long[]>> pushesByAddress = new java.util.HashMap<>();
+    /** Every incarnation of the one address {@code show} prints, when it said so: see {@link #numberFrom}. */
+    private List<Incarnation> oneAddress;
 
     public HistoryRenderer(final HistoryReader reader, final HistoryAudit audit, final Style style)
     {
@@ -202,6 +204,10 @@ public final class HistoryRenderer
         {
             return 0;
         }
+        if (oneAddress != null && oneAddress.get(0).address() == i.address())
+        {
+            return numberAmong(oneAddress, i);
+        }
         final Map<Long, long[]> byAddress = pushesByAddress.computeIfAbsent(i.list().name(), name ->
             reader.incarnations(i.list()).stream().filter(Incarnation::headerValid)
                 .collect(Collectors.groupingBy(Incarnation::address,
@@ -210,6 +216,29 @@ public final class HistoryRenderer
         final long[] pushes = byAddress.get(i.address());
         final int at = pushes == null ? -1 : java.util.Arrays.binarySearch(pushes, i.pushNumber());
         return at < 0 ? 0 : at + 1;
+    }
+
+    /**
+     * Numbers the incarnations of one address from {@code all} of them (as {@code incarnationsOf} found
+     * them), so that {@code show} does not read every slot header of the lists again.
+     */
+    public void numberFrom(final List<Incarnation> all)
+    {
+        oneAddress = all.isEmpty() ? null : all;
+    }
+
+    private static int numberAmong(final List<Incarnation> all, final Incarnation i)
+    {
+        int number = 0;
+        for (final Incarnation other : all)
+        {
+            if (other.headerValid() && other.address() == i.address() && other.list().name().equals(i.list().name()) &&
+                other.pushNumber() <= i.pushNumber())
+            {
+                number++;
+            }
+        }
+        return number;
     }
 
     /** The incarnation as one JSON object (the "incarnation" line of show/objects --json). */

@@ -114,7 +114,7 @@ class InfoCommandTest
         assertTrue(lines.get(0).contains("\"threadsRegistered\":1,"), lines.get(0));
         assertEquals("{\"type\":\"list\",\"name\":\"small\",\"index\":0,\"window\":2,\"inUse\":2,\"pushed\":5,\"pushedOut\":3," +
             "\"eventsPerObject\":4,\"pinnedFirst\":1,\"entrySize\":64,\"eventsKept\":5,\"eventsDropped\":3," +
-            "\"staleEventsDropped\":1,\"eventsRefused\":0,\"coarseClock\":false,\"checksums\":true,\"stacks\":false," +
+            "\"staleEventsDropped\":1,\"eventsRefused\":0,\"foreignHandleClaims\":0,\"staleEventsUnattributed\":0,\"coarseClock\":false,\"checksums\":true,\"stacks\":false," +
             "\"problem\":null}", lines.get(1));
         assertTrue(lines.get(2).startsWith("{\"type\":\"list\",\"name\":\"plain\",\"index\":1,\"window\":16,"), lines.get(2));
         assertTrue(lines.get(2).endsWith("\"coarseClock\":true,\"checksums\":false,\"stacks\":true,\"problem\":null}"),

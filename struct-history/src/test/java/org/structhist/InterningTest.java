@@ -76,4 +76,26 @@ class InterningTest
             assertTrue(reader.stringsNotInterned() > 0);
         }
     }
+
+    @Test
+    void anEventWithACountKeepsItsCountPastAFullStringTable()
+    {
+        final Path path = dir.resolve("counts.hist");
+        try (HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(8L << 20)
+            .stringDataBytes(4096).stringIndexCapacity(16)))
+        {
+            final HistoryList list = file.list("counted", ListOptions.window(64).eventsPerObject(4));
+            for (int i = 0; i < 40; i++)
+            {
+                list.push(i + 1).log(TcpVerb.TCP_REF, 7, "ref " + i + " by %d", i);
+            }
+        }
+        try (HistoryReader reader = HistoryReader.open(path))
+        {
+            assertTrue(reader.stringsNotInterned() > 0);
+            final Event event = reader.events(reader.incarnationsOf(40).get(0)).get(0);
+            assertEquals(7, event.count(), "the audit judges by counts: a full table must not lose one");
+            assertEquals("[39]", event.message());
+        }
+    }
 }

@@ -120,7 +120,7 @@ class HostileFileWriterTest
         assertUnchangedOutside(snapshot, buffer, cursor, cursor + 8);
         final int region = buffer.getInt(entryOffset(file, list) + ListDescriptor.REGION_OFFSET_OFFSET);
         final byte[] beforeLog = snapshot(buffer);
-        list.log(handle, null, null, 7L);
+        list.log(handle, TcpVerb.TCP_REF, "refused %d", 7L);
         assertUnchangedOutside(beforeLog, buffer, 0, region); // registers this thread, writes no event
         assertEquals(0, before.writesRefused());
     }

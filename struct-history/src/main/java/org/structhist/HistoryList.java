@@ -5,7 +5,7 @@ import org.structhist.format.EventChecksum;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.internal.ListDirectory;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 import org.structhist.internal.WriterThread;
 
 import java.lang.invoke.VarHandle;

@@ -8,7 +8,7 @@ import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

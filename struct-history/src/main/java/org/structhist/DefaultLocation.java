@@ -1,0 +1,113 @@
+package org.structhist;
+
+import org.structhist.io.FileAccess;
+import org.structhist.io.FileSafety;
+import org.structhist.io.UnsafeFileException;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Where the default history file is: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE}, else
+ * {@code default.hist} in a private per-user directory {@code structhist-USER}, made mode 0700, under
+ * /dev/shm where it exists (memory: a history costs no disk writes), else under {@code $XDG_RUNTIME_DIR},
+ * else under java.io.tmpdir.
+ * <p>
+ * Not a predictable name in a world-writable directory: another user could plant a file there for us to
+ * attach to. The directory is checked like any other ({@link FileSafety}: ours, not a symlink, writable by
+ * nobody else) when a file is opened in it; if another user made it first, opening fails with a sentence
+ * saying so. /dev/shm comes before {@code $XDG_RUNTIME_DIR} so that a server started without a login
+ * session (no XDG_RUNTIME_DIR) and shdump run from a shell (with one) agree on the default file.
+ * <p>
+ * This is the single place that reads the property and the variable.
+ */
+public final class DefaultLocation
+{
+    /** The default file's name in {@link #directory()}. */
+    public static final String FILE_NAME = "default.hist";
+
+    private DefaultLocation()
+    {
+    }
+
+    /** The default file, resolved now; nothing is created or checked. */
+    public static Path file()
+    {
+        final String property = System.getProperty(HistoryFile.FILE_PROPERTY);
+        if (property != null && !property.isBlank())
+        {
+            return Paths.get(property);
+        }
+        final String env = System.getenv(HistoryFile.FILE_ENV);
+        if (env != null && !env.isBlank())
+        {
+            return Paths.get(env);
+        }
+        return directory().resolve(FILE_NAME);
+    }
+
+    /** The private per-user directory: {@code structhist-USER} under /dev/shm, $XDG_RUNTIME_DIR or tmpdir. */
+    public static Path directory()
+    {
+        return base().resolve("structhist-" + System.getProperty("user.name", "user")
+            .replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+
+    /**
+     * Makes {@link #directory()} mode 0700 if {@code file} is in it and it does not exist yet, then checks it
+     * (ours, not a symlink, writable by nobody else).
+     *
+     * @throws StructHistoryException if it cannot be made, or is not safe (another user made it first).
+     */
+    static void prepare(final Path file)
+    {
+        final Path directory = directory();
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || !parent.equals(directory.toAbsolutePath()))
+        {
+            return;
+        }
+        try
+        {
+            try
+            {
+                Files.createDirectory(directory,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            catch (final FileAlreadyExistsException ex)
+            {
+                // Made before, by us or by someone else: the check below tells.
+            }
+            FileSafety.checkDirectory(directory, FileAccess.OWNER_ONLY, "the default history file " + file);
+        }
+        catch (final UnsafeFileException ex)
+        {
+            throw new StructHistoryException(ex.getMessage() + "; or set -D" + HistoryFile.FILE_PROPERTY, ex);
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            throw new StructHistoryException("cannot make the directory " + directory + " for the default " +
+                "history file (" + ex.getMessage() + "): set -D" + HistoryFile.FILE_PROPERTY + " to a file elsewhere",
+                ex);
+        }
+    }
+
+    private static Path base()
+    {
+        final Path shm = Paths.get("/dev/shm");
+        if (Files.isDirectory(shm))
+        {
+            return shm;
+        }
+        final String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isBlank() && Files.isDirectory(Paths.get(runtime)))
+        {
+            return Paths.get(runtime);
+        }
+        return Paths.get(System.getProperty("java.io.tmpdir"));
+    }
+}

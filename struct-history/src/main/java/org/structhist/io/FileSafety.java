@@ -224,7 +224,7 @@ public final class FileSafety
     }
 
     /** The attributes of the file {@code channel} holds open (fstat), whatever its name points to now. */
-    private static Status statOpen(final FileChannel channel, final Path path) throws IOException
+    static Status statOpen(final FileChannel channel, final Path path) throws IOException
     {
         final Path descriptor = descriptorPath(channel);
         // Without /proc (not Linux): the name again, which catches a swap unless it is swapped back in time.

@@ -121,7 +121,7 @@ public final class FileSafety
         }
         catch (final NoSuchFileException ex)
         {
-            throw new UnsafeFileException("cannot open " + what + ": its directory " + directory + " does not exist");
+            throw new UnsafeFileException("cannot create " + what + ": directory " + directory + " does not exist");
         }
         if (status == null)
         {
@@ -162,7 +162,8 @@ public final class FileSafety
         {
             requireSafeFile(before, path, access, what);
         }
-        final OpenOption[] noFollow = Arrays.copyOf(options, options.length + 1);
+        final OpenOption[] noFollow = new OpenOption[options.length + 1]; // not copyOf: options may be a subtype array
+        System.arraycopy(options, 0, noFollow, 0, options.length);
         noFollow[options.length] = LinkOption.NOFOLLOW_LINKS;
         final FileChannel channel;
         try

@@ -58,19 +58,14 @@ public final class DefaultLocation
     }
 
     /**
-     * Makes {@link #directory()} mode 0700 if {@code file} is in it and it does not exist yet, then checks it
-     * (ours, not a symlink, writable by nobody else).
+     * Makes {@link #directory()} mode 0700 if it does not exist yet, checks it (ours, not a symlink,
+     * writable by nobody else) and returns it: a private place for other files too, a heap file say.
      *
      * @throws StructHistoryException if it cannot be made, or is not safe (another user made it first).
      */
-    static void prepare(final Path file)
+    public static Path createDirectory()
     {
         final Path directory = directory();
-        final Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || !parent.equals(directory.toAbsolutePath()))
-        {
-            return;
-        }
         try
         {
             try
@@ -82,17 +77,29 @@ public final class DefaultLocation
             {
                 // Made before, by us or by someone else: the check below tells.
             }
-            FileSafety.checkDirectory(directory, FileAccess.OWNER_ONLY, "the default history file " + file);
+            FileSafety.checkDirectory(directory, FileAccess.OWNER_ONLY, "the default history file " +
+                directory.resolve(FILE_NAME));
+            return directory;
         }
         catch (final UnsafeFileException ex)
         {
-            throw new StructHistoryException(ex.getMessage() + "; or set -D" + HistoryFile.FILE_PROPERTY, ex);
+            throw new StructHistoryException(ex.getMessage() + "; or set -D" + HistoryFile.FILE_PROPERTY +
+                " to a file elsewhere", ex);
         }
         catch (final IOException | UnsupportedOperationException ex)
         {
-            throw new StructHistoryException("cannot make the directory " + directory + " for the default " +
-                "history file (" + ex.getMessage() + "): set -D" + HistoryFile.FILE_PROPERTY + " to a file elsewhere",
-                ex);
+            throw new StructHistoryException("cannot make the private directory " + directory + " (" +
+                ex.getMessage() + "): set -D" + HistoryFile.FILE_PROPERTY + " to a file elsewhere", ex);
+        }
+    }
+
+    /** {@link #createDirectory()} when {@code file} is in {@link #directory()}; nothing for a file elsewhere. */
+    static void prepare(final Path file)
+    {
+        final Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && parent.equals(directory().toAbsolutePath()))
+        {
+            createDirectory();
         }
     }
 

@@ -38,8 +38,8 @@ class NonRegularFileTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"info", "objects", "check", "show --obj 0xa0", "tail --exit-after 1", "export --format json -o OUT",
-        "export --format chrome -o OUT"})
+    @ValueSource(strings = {"info", "objects", "check", "show --obj 0xa0", "tail --exit-after 1",
+        "export --format json -o OUT", "export --format chrome -o OUT"})
     void everyHistoryCommandRefusesAFifoAtOnce(final String command)
     {
         final List<String> args = new ArrayList<>(List.of("--file", fifo.toString(), "--no-color"));

@@ -53,7 +53,8 @@ public final class HeapOptions
     /** Fill freed payloads with {@link SharedHeap#POISON} so that a read after free shows it. */
     public HeapOptions poison(final boolean on)
     {
-        return new HeapOptions(capacity, on, quarantineBytes, quarantineSlots, attachTimeoutMillis, history, historyOff, access);
+        return new HeapOptions(capacity, on, quarantineBytes, quarantineSlots, attachTimeoutMillis, history,
+            historyOff, access);
     }
 
     /**
@@ -67,7 +68,8 @@ public final class HeapOptions
         {
             throw new IllegalArgumentException("quarantine bytes must be 0 (off) or more, not " + bytes);
         }
-        return new HeapOptions(capacity, poison, bytes, quarantineSlots, attachTimeoutMillis, history, historyOff, access);
+        return new HeapOptions(capacity, poison, bytes, quarantineSlots, attachTimeoutMillis, history, historyOff,
+            access);
     }
 
     /** The most chunks the quarantine holds at once (a power of two, 16 to 2^20). */
@@ -78,7 +80,8 @@ public final class HeapOptions
             throw new IllegalArgumentException("quarantine slots must be a power of two from 16 to " + (1 << 20) +
                 ", not " + slots);
         }
-        return new HeapOptions(capacity, poison, quarantineBytes, slots, attachTimeoutMillis, history, historyOff, access);
+        return new HeapOptions(capacity, poison, quarantineBytes, slots, attachTimeoutMillis, history, historyOff,
+            access);
     }
 
     /** How long to wait for another process that is creating the file right now. */
@@ -94,7 +97,8 @@ public final class HeapOptions
      */
     public HeapOptions history(final HistoryList list)
     {
-        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, attachTimeoutMillis, list, list == null, access);
+        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, attachTimeoutMillis, list,
+            list == null, access);
     }
 
     /**

@@ -103,12 +103,6 @@ public final class FileCreation
         }
     }
 
-    /** Creates {@code path} readable and writable by its owner only, from the first instant. */
-    public static void createOwnerOnly(final Path path) throws IOException
-    {
-        create(path, FileAccess.OWNER_ONLY);
-    }
-
     /**
      * Creates {@code path} (which must not exist: never through a symlink) with {@code access}'s permissions:
      * owner-only from the first instant; for a group the umask is overridden afterwards (it may have cleared

@@ -43,6 +43,7 @@ public final class FileSafety
     private static final int SOCKET = 0140000;
     private static final int GROUP_WRITE = 0020;
     private static final int OTHER_WRITE = 0002;
+    private static final int STICKY = 01000;
     private static final int PERMISSION_MASK = 07777;
 
     private static final boolean CHECKABLE = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
@@ -137,12 +138,33 @@ public final class FileSafety
             throw new UnsafeFileException("cannot open " + what + ": " + directory + " is " + status.kind() +
                 ", not a directory");
         }
+        checkAncestors(directory, what);
         if (!trusted(status, access))
         {
             throw new UnsafeFileException("cannot open " + what + ": its directory " + directory + " (" +
                 status.describe() + ") " + whyNotTrusted(status, access) + ", so another user could plant or swap " +
                 "the file there; use a directory only you can write (mkdir -m 700 DIR)" +
                 (access == FileAccess.OWNER_ONLY ? ", or FileAccess.GROUP to share one with your group" : ""));
+        }
+    }
+
+    /**
+     * Every directory above {@code directory}: one that anybody may write without the sticky bit lets
+     * anybody rename our directory away and put theirs in its place (/tmp and /dev/shm are sticky: only an
+     * entry's owner may rename it). Links are followed here: each level is judged as the OS resolves it.
+     */
+    private static void checkAncestors(final Path directory, final String what) throws IOException
+    {
+        for (Path ancestor = directory.toAbsolutePath().getParent(); ancestor != null; ancestor = ancestor.getParent())
+        {
+            final Status status = new Status(Files.readAttributes(ancestor, "unix:*"));
+            if ((status.mode & OTHER_WRITE) != 0 && (status.mode & STICKY) == 0)
+            {
+                throw new UnsafeFileException("cannot open " + what + ": " + ancestor + " above its directory (" +
+                    status.describe() + ") is writable by every user without the sticky bit, so another user " +
+                    "could move the directory away and put theirs in its place; chmod o-w or +t it, or choose " +
+                    "another directory");
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package org.structhist;
 
+import org.structhist.internal.FileNameTokens;
 import org.structhist.io.FileAccess;
 import org.structhist.io.FileSafety;
+import org.structhist.io.ProcessIdentity;
 import org.structhist.io.UnsafeFileException;
 
 import java.io.IOException;
@@ -34,18 +36,18 @@ public final class DefaultLocation
     {
     }
 
-    /** The default file, resolved now; nothing is created or checked. */
+    /**
+     * The default file, resolved now; nothing is created or checked. The property or the variable may hold
+     * {@code %p}, the pid, and {@code %t}, the process's start time, for a file per run (see
+     * {@link FileNameTokens}).
+     */
     public static Path file()
     {
         final String property = System.getProperty(HistoryFile.FILE_PROPERTY);
-        if (property != null && !property.isBlank())
+        final String named = property != null && !property.isBlank() ? property : System.getenv(HistoryFile.FILE_ENV);
+        if (named != null && !named.isBlank())
         {
-            return Paths.get(property);
-        }
-        final String env = System.getenv(HistoryFile.FILE_ENV);
-        if (env != null && !env.isBlank())
-        {
-            return Paths.get(env);
+            return Paths.get(FileNameTokens.expand(named, ProcessIdentity.PID, ProcessIdentity.START_MILLIS));
         }
         return directory().resolve(FILE_NAME);
     }

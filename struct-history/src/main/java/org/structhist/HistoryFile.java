@@ -117,7 +117,8 @@ public final class HistoryFile implements AutoCloseable
      * Opens {@code path}, creating it with {@code options} if it does not exist; an existing file keeps
      * its own layout.
      *
-     * @throws StructHistoryException when the file cannot be created, allocated or attached.
+     * @throws StructHistoryException when the file cannot be created, allocated or attached, or the JVM
+     *                                lacks the flag Agrona needs ({@link StructHistory#AGRONA_JVM_FLAG}).
      */
     public static HistoryFile open(final Path path, final FileOptions options)
     {
@@ -127,6 +128,7 @@ public final class HistoryFile implements AutoCloseable
         }
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
+        StructHistory.requireAgronaAccess();
         final Path key = path.toAbsolutePath().normalize();
         synchronized (OPEN)
         {

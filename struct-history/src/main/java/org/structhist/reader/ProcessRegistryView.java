@@ -20,9 +20,10 @@ import java.util.Optional;
  * <p>
  * Misses are cheap and bounded: a lookup of a name or writer the tables lack reads them again only when
  * there is something new to read (thread entries past those read, or a {@link #refresh} between polls of
- * a live file). So reading a whole file reads each thread table entry at most once, plus once per refresh
- * for entries that were claimed but not yet valid: a crafted table (a huge cursor over entries with pid 0)
- * cannot make the work grow with the number of events.
+ * a live file). So reading a whole file reads each thread table entry at most once, plus per refresh once
+ * more for entries that were claimed but not yet valid and, when the table is full, once more for all of
+ * them (entries taken over by new threads): a crafted table (a huge cursor over entries with pid 0) cannot
+ * make the work grow with the number of events.
  */
 final class ProcessRegistryView
 {
@@ -41,6 +42,8 @@ final class ProcessRegistryView
     private boolean pendingMayHaveChanged = true;
     /** Thread table entries read so far, counted for the test that holds the bound above. */
     private long threadEntriesRead;
+    /** Whether entries read before may have been taken over since: set by {@link #refresh}, cleared by a rescan. */
+    private boolean takenOverMayHaveChanged;
 
     ProcessRegistryView(final AtomicBuffer buffer, final FileLayout layout, final StringTableView strings)
     {
@@ -83,6 +86,7 @@ final class ProcessRegistryView
     {
         writersMayHaveChanged = true;
         pendingMayHaveChanged = true;
+        takenOverMayHaveChanged = true;
     }
 
     /** How many thread table entries have been read: bounded by the table's size, not by the lookups. */
@@ -139,9 +143,10 @@ final class ProcessRegistryView
     }
 
     /**
-     * The registered name of thread {@code threadId} of {@code pid}, or "thread-ID". Threads that
-     * registered after the table was first read are found too: a name not known yet makes the reader look
-     * at the entries added since, and (after a {@link #refresh}) at those that were still being written then.
+     * The registered name of thread {@code threadId} of {@code pid} ("virtual-ID" for an unnamed virtual
+     * thread), or "thread-ID". Threads that registered after the table was first read are found too: a name
+     * not known yet makes the reader look at the entries added since, and (after a {@link #refresh}) at those
+     * that were still being written then, and at a full table's entries taken over since.
      */
     String threadName(final int pid, final int threadId)
     {
@@ -150,6 +155,17 @@ final class ProcessRegistryView
         if (known == null)
         {
             scanThreadTable();
+            known = threadNames.get(key);
+        }
+        if (known == null && takenOverMayHaveChanged && threadEntriesScanned >= layout.maxThreads)
+        {
+            // A full table's entries may have been taken over by new threads since they were read (see
+            // ThreadTableDescriptor): read them all again, once per refresh of a live file, not once per miss.
+            takenOverMayHaveChanged = false;
+            for (int i = 0; i < layout.maxThreads; i++)
+            {
+                readThreadEntry(i);
+            }
             known = threadNames.get(key);
         }
         return known != null ? known : "thread-" + threadId;
@@ -205,8 +221,21 @@ final class ProcessRegistryView
         {
             return false;
         }
-        final long tid = buffer.getLong(entry + ThreadTableDescriptor.THREAD_ID_OFFSET);
-        threadNames.put(threadKey(entryPid, (int)tid), strings.string(buffer.getInt(entry + ThreadTableDescriptor.NAME_ID_OFFSET)));
+        // One atomic read: an entry taken over by another thread changes its id and name together.
+        final long thread = buffer.getLongVolatile(entry + ThreadTableDescriptor.THREAD_OFFSET);
+        final int tid = ThreadTableDescriptor.threadId(thread);
+        final int nameId = ThreadTableDescriptor.nameId(thread);
+        final String name;
+        if (nameId == ThreadTableDescriptor.UNNAMED_VIRTUAL)
+        {
+            name = "virtual-" + tid;
+        }
+        else
+        {
+            final String stored = nameId == ThreadTableDescriptor.NO_NAME ? "" : strings.string(nameId);
+            name = stored.isEmpty() ? "thread-" + tid : stored;
+        }
+        threadNames.put(threadKey(entryPid, tid), name);
         return true;
     }
 

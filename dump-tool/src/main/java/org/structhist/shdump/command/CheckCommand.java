@@ -37,6 +37,9 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--json", description = "JSON lines: one \"anomaly\" object per anomaly, then a \"summary\".")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RunFilter runs;
+
     @Override
     public Integer call()
     {
@@ -44,6 +47,7 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         final HistoryAudit audit = new HistoryAudit(reader);
         final PrintWriter out = out();
         final Style style = style();
+        runs.resolve(reader);
         final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
@@ -69,6 +73,10 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
             }
             for (final Incarnation incarnation : reader.incarnations(info))
             {
+                if (!runs.includes(reader, incarnation))
+                {
+                    continue;
+                }
                 histories++;
                 final AuditedHistory history = audit.audit(incarnation);
                 if (!history.anomalies().isEmpty())

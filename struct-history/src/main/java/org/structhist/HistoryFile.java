@@ -5,18 +5,15 @@ import org.structhist.format.FileLayout;
 import org.structhist.internal.LengthWatch;
 import org.structhist.internal.ListDirectory;
 import org.structhist.internal.LocalIdCache;
-import org.structhist.internal.FileNameTokens;
 import org.structhist.internal.MappedFile;
-import org.structhist.internal.ProcessIdentity;
 import org.structhist.internal.StringInterner;
 import org.structhist.internal.ThreadRegistry;
 import org.structhist.internal.Ticker;
 import org.structhist.internal.VerbRegistry;
 import org.structhist.internal.WriterRegistry;
+import org.structhist.io.WallClock;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -83,7 +80,7 @@ public final class HistoryFile implements AutoCloseable
         this.verbs = new VerbRegistry(buffer, layout, strings);
         this.threads = new ThreadRegistry(buffer, layout, strings);
         // This process's clock base: its own nanoTime against wall time, taken together.
-        final long clockBaseWallNanos = MappedFile.wallNanos();
+        final long clockBaseWallNanos = WallClock.preciseNanos();
         final long clockBaseMonotonicNanos = System.nanoTime();
         this.writer = WriterRegistry.register(buffer, layout, clockBaseWallNanos, clockBaseMonotonicNanos,
             options.coarseClockResolutionNanos());
@@ -94,29 +91,27 @@ public final class HistoryFile implements AutoCloseable
     }
 
     /**
-     * The default file: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE} (either may hold {@code %p},
-     * the pid, and {@code %t}, the process's start time, for a file per run: see {@link FileNameTokens}), else
-     * {@code structhist-USER.hist} in /dev/shm where it exists, else in java.io.tmpdir.
+     * The default file: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE}, else {@code default.hist}
+     * in a private per-user directory (see {@link DefaultLocation}).
      */
     public static Path defaultPath()
     {
-        final String property = System.getProperty(FILE_PROPERTY);
-        final String named = property != null && !property.isBlank() ? property : System.getenv(FILE_ENV);
-        if (named != null && !named.isBlank())
-        {
-            return Paths.get(FileNameTokens.expand(named, ProcessIdentity.PID, ProcessIdentity.START_MILLIS));
-        }
-        final String fileName = "structhist-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_") +
-            ".hist";
-        final Path shm = Paths.get("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ?
-            shm.resolve(fileName) : Paths.get(System.getProperty("java.io.tmpdir")).resolve(fileName);
+        return DefaultLocation.file();
     }
 
-    /** Opens {@link #defaultPath()} with {@link FileOptions#defaults()}. */
+    /**
+     * Opens {@link #defaultPath()} with {@link FileOptions#defaults()}, first making the private per-user
+     * directory (mode 0700) when the default file is in it.
+     */
     public static HistoryFile openDefault()
     {
-        return StructHistory.ENABLED ? open(defaultPath(), FileOptions.defaults()) : DISABLED;
+        if (!StructHistory.ENABLED)
+        {
+            return DISABLED;
+        }
+        final Path path = defaultPath();
+        DefaultLocation.prepare(path);
+        return open(path, FileOptions.defaults());
     }
 
     /** Opens or creates {@code path} with {@link FileOptions#defaults()}. */
@@ -200,7 +195,7 @@ public final class HistoryFile implements AutoCloseable
             }
             final ListDirectory.Entry entry = directory.findOrCreate(name, options.window(),
                 options.eventsPerObject(), options.pinnedFirst(), options.entrySize(), options.flags(),
-                MappedFile.wallNanos());
+                WallClock.preciseNanos());
             final ListOptions stored = ListOptions.fromStored(
                 entry.window, entry.eventsPerObject, entry.pinnedFirst, entry.entrySize, entry.flags);
             requireSameOptions(name, stored, options);

@@ -6,9 +6,9 @@ import org.structhist.format.HandleDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.internal.ListDirectory;
-import org.structhist.internal.ProcessIdentity;
 import org.structhist.internal.WriterChecks;
 import org.structhist.internal.WriterThread;
+import org.structhist.io.ProcessIdentity;
 
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicLong;

@@ -14,11 +14,11 @@ import org.structhist.alloc.internal.HeapMemory;
 import org.structhist.alloc.internal.PageBump;
 import org.structhist.alloc.internal.ProcessTable;
 import org.structhist.alloc.internal.Quarantine;
-import org.structhist.alloc.internal.WallClock;
+import org.structhist.io.WallClock;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.nio.file.Path;
 import java.util.List;

@@ -8,6 +8,7 @@ import org.structhist.format.ListDescriptor;
 import org.structhist.format.ListGeometry;
 import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.format.StringTableDescriptor;
+import org.structhist.io.ProcessIdentity;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;

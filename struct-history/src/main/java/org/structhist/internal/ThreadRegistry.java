@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 import org.structhist.format.StringTableDescriptor;
+import org.structhist.io.ProcessIdentity;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -12,8 +12,8 @@ public enum AnomalyKind
     DESTROY_WITH_REFS("DWR", "DESTROY while references remain"),
     LEAK_AT_DEATH("LEAK", "still live, and every process that used it is dead (leak at death)"),
     /** Information, not a bug: a holder kept logging through a handle after its object left the window. */
-    STALE_HANDLE_EVENTS("STALE", "events logged through stale handles after their object left the window " +
-        "(information: the window is too small to keep the object)", true),
+    STALE_HANDLE_EVENTS("STALE", "events through stale handles of an object that left the window " +
+        "(information: the window is too small)", true),
     WRITER_DIED_MID_RECORD("DIED", "a writer died mid-record"),
     CORRUPT_RECORD("CORRUPT", "a record fails its checksum or stamp (stray write)"),
     REF_FROM_ZERO("ZERO", "reference taken after the count reached zero (resurrection)"),

@@ -93,20 +93,18 @@ final class CountJudge
         // Born counted: the first event already logged a count of 1 or more without being the REF that made it.
         final boolean bornCounted = firstCounted == 0 && events.get(0).position() == 0 &&
             events.get(0).effect() != Effect.REF && events.get(0).count() >= 1;
+        // Whichever proves it first: each is a 0 -> 1 transition more than one birth allows.
         Anomaly fromZero = null;
         if (onesAfterZero >= 0)
         {
             fromZero = new Anomaly(AnomalyKind.REF_FROM_ZERO, events.get(onesAfterZero),
                 "refcount 1 logged after #" + events.get(firstZero).position() + " logged 0");
         }
-        else if (bornCounted && firstOne >= 0)
+        final int extraOne = bornCounted ? firstOne : secondOne;
+        if (extraOne >= 0 && (fromZero == null || extraOne < onesAfterZero))
         {
-            fromZero = new Anomaly(AnomalyKind.REF_FROM_ZERO, events.get(firstOne),
-                "refcount 1 logged, but it was born with " + events.get(0).count());
-        }
-        else if (secondOne >= 0)
-        {
-            fromZero = new Anomaly(AnomalyKind.REF_FROM_ZERO, events.get(secondOne),
+            fromZero = new Anomaly(AnomalyKind.REF_FROM_ZERO, events.get(extraOne), bornCounted ?
+                "refcount 1 logged, but it was born with " + events.get(0).count() :
                 "refcount 1 logged a second time (first #" + events.get(firstOne).position() + ")");
         }
         final Anomaly zeroTwice = secondZero < 0 || fromZero != null ? null :

@@ -30,6 +30,8 @@ final class Culprits
         long handedOver;
         long released;
         long held;
+        /** Its last HANDOFF, when that gave away the last reference it held. */
+        Event lastReferenceHandedOver;
 
         Owner(final String name)
         {
@@ -103,6 +105,7 @@ final class Culprits
                 case REF:
                     o.taken++;
                     o.held++;
+                    o.lastReferenceHandedOver = null;
                     break;
                 case HANDOFF:
                     if (o.held == 0)
@@ -112,6 +115,7 @@ final class Culprits
                     }
                     o.held--;
                     o.handedOver++;
+                    o.lastReferenceHandedOver = o.held == 0 ? e : null;
                     pool++;
                     break;
                 case UNREF:
@@ -124,6 +128,13 @@ final class Culprits
                     {
                         pool--;
                         o.received++;
+                    }
+                    else if (o.lastReferenceHandedOver != null)
+                    {
+                        // It gave its own reference away without taking one for the receiver, and still used it.
+                        final Event handOff = o.lastReferenceHandedOver;
+                        return anomaly.withCause(o.name + " handed over its last reference at #" + handOff.position() +
+                            " without taking one for the receiver, then released one more at #" + e.position(), handOff);
                     }
                     else
                     {

@@ -76,6 +76,40 @@ public final class History
         list.log(handle, verb, format, arg0, arg1, arg2);
     }
 
+    /**
+     * Logs {@code verb} with the object's reference count after the operation, as the caller's own atomic
+     * operation returned it ({@code int r = refs.decrementAndGet(); sh.log(UNREF, r, "unref");}): the audit
+     * judges by these counts, not by the order in which threads happened to log.
+     */
+    public void log(final Verb verb, final int count, final String format)
+    {
+        if (!StructHistory.ENABLED || list == null)
+        {
+            return;
+        }
+        list.log(handle, verb, count, format);
+    }
+
+    /** Logs {@code verb} with the count after the operation and one argument. */
+    public void log(final Verb verb, final int count, final String format, final long arg0)
+    {
+        if (!StructHistory.ENABLED || list == null)
+        {
+            return;
+        }
+        list.log(handle, verb, count, format, arg0);
+    }
+
+    /** Logs {@code verb} with the count after the operation and two arguments. */
+    public void log(final Verb verb, final int count, final String format, final long arg0, final long arg1)
+    {
+        if (!StructHistory.ENABLED || list == null)
+        {
+            return;
+        }
+        list.log(handle, verb, count, format, arg0, arg1);
+    }
+
     /** Logs {@code verb} with one text argument, copied into the event (see {@link HistoryList#log(long, Verb, String, CharSequence)}). */
     public void log(final Verb verb, final String format, final CharSequence text)
     {

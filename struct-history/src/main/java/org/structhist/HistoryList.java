@@ -2,6 +2,7 @@ package org.structhist;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.EventChecksum;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.internal.ListDirectory;
@@ -26,12 +27,13 @@ public final class HistoryList
 {
     static final HistoryList DISABLED = new HistoryList();
 
-    /** Handles carry the list index (plus one) in their top 8 bits and the push number below. */
-    private static final int LIST_SHIFT = 56;
-    private static final long PUSH_NUMBER_MASK = (1L << LIST_SHIFT) - 1;
+    private static final long PUSH_NUMBER_MASK = HandleDescriptor.PUSH_NUMBER_MASK;
     private static final int PID = (int)ProcessIdentity.PID;
     /** Never a stamp: generations start at 1. */
     private static final long NOT_CLAIMED = 0;
+    /** Passed with the argument flags (never stored): claim only while the incarnation is released. */
+    private static final int ONLY_IF_RELEASED = 1 << 16;
+    private static final int RECORD_FLAGS_MASK = 0xFFFF;
 
     private final HistoryFile file;
     private final UnsafeBuffer buffer;
@@ -42,6 +44,9 @@ public final class HistoryList
     private final int pushCursorOffset;
     private final int staleDroppedOffset;
     private final int refusedOffset;
+    private final int foreignClaimsOffset;
+    private final int staleUnattributedOffset;
+    private final int entryOffset;
     private final int regionOffset;
     private final int window;
     private final int eventsPerObject;
@@ -65,6 +70,9 @@ public final class HistoryList
         pushCursorOffset = 0;
         staleDroppedOffset = 0;
         refusedOffset = 0;
+        foreignClaimsOffset = 0;
+        staleUnattributedOffset = 0;
+        entryOffset = 0;
         regionOffset = 0;
         window = 1;
         eventsPerObject = 2;
@@ -85,10 +93,13 @@ public final class HistoryList
         this.name = name;
         this.options = options;
         this.listIndex = entry.index;
-        this.handleTag = (long)(entry.index + 1) << LIST_SHIFT;
+        this.handleTag = HandleDescriptor.listTag(entry.index);
         this.pushCursorOffset = entry.entryOffset + ListDescriptor.PUSH_CURSOR_OFFSET;
         this.staleDroppedOffset = entry.entryOffset + ListDescriptor.STALE_EVENTS_DROPPED_OFFSET;
         this.refusedOffset = entry.entryOffset + ListDescriptor.EVENTS_REFUSED_OFFSET;
+        this.foreignClaimsOffset = entry.entryOffset + ListDescriptor.FOREIGN_HANDLE_CLAIMS_OFFSET;
+        this.staleUnattributedOffset = entry.entryOffset + ListDescriptor.STALE_EVENTS_UNATTRIBUTED_OFFSET;
+        this.entryOffset = entry.entryOffset;
         this.regionOffset = entry.regionOffset;
         this.window = entry.window;
         this.eventsPerObject = entry.eventsPerObject;
@@ -165,6 +176,7 @@ public final class HistoryList
         }
         final long pushTime = System.nanoTime();
         final int threadId = (int)Thread.currentThread().getId();
+        publishForward(slotOffset + CLAIMED_REF_DELTA_OFFSET, generation);
         buffer.putLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 0);
         buffer.putLong(slotOffset + PUSH_NUMBER_OFFSET, pushNumber);
         buffer.putLong(slotOffset + ADDRESS_OFFSET, address);
@@ -189,6 +201,24 @@ public final class HistoryList
             final int published = buffer.getIntVolatile(headerGenerationOffset);
             if ((published != 0 && !isNewer(generation, published)) ||
                 buffer.compareAndSetInt(headerGenerationOffset, published, generation))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Moves the slot's Claimed Ref Delta to {@code (generation, 0)}, never backwards: a push that stalled
+     * while a later push took the slot must not take the word from the later occupant.
+     */
+    private void publishForward(final int refDeltaOffset, final int generation)
+    {
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(refDeltaOffset);
+            final int current = refDeltaGeneration(word);
+            if ((current != 0 && !isNewer(generation, current)) ||
+                buffer.compareAndSetLong(refDeltaOffset, word, refDeltaWord(generation, 0)))
             {
                 return;
             }
@@ -257,6 +287,61 @@ public final class HistoryList
     }
 
     /**
+     * Logs an event that carries the object's reference count after the operation ({@code count}, as the
+     * caller's own atomic operation returned it: never a value read again later). The audit judges by it
+     * rather than by the order events were logged in. {@link Integer#MIN_VALUE} reads as no count.
+     */
+    public void log(final long handle, final Verb verb, final int count, final String format)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, FLAG_COUNT, 0, 0, count);
+    }
+
+    /** Logs an event with a count (see {@link #log(long, Verb, int, String)}) and one argument. */
+    public void log(final long handle, final Verb verb, final int count, final String format, final long arg0)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, FLAG_COUNT | 1, arg0, 0, count);
+    }
+
+    /** Logs an event with a count (see {@link #log(long, Verb, int, String)}) and two arguments. */
+    public void log(
+        final long handle, final Verb verb, final int count, final String format, final long arg0, final long arg1)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return;
+        }
+        logLongs(handle, verb, format, FLAG_COUNT | 2, arg0, arg1, count);
+    }
+
+    /**
+     * Logs an event with two arguments only while the incarnation is released ({@link #unref}): for a
+     * use after free caught through a handle that a freed object's header still holds. Once the object's
+     * memory is reused, the handle found there is the new occupant's, which is not released, so the old
+     * object's events can never land in the new one's history (invariant 2). The check and the claim are
+     * one CAS on the slot's state.
+     *
+     * @return whether the event was claimed; false when struct history is off, the incarnation is not
+     *         released, or the handle is foreign, stale or saturated (those three are counted).
+     */
+    public boolean logIfReleased(
+        final long handle, final Verb verb, final String format, final long arg0, final long arg1)
+    {
+        if (!StructHistory.ENABLED || file == null)
+        {
+            return false;
+        }
+        return logLongs(handle, verb, format, ONLY_IF_RELEASED | 2, arg0, arg1, 0);
+    }
+
+    /**
      * Logs an event whose one argument is text, copied into the record as UTF-8 (cut to fit the entry
      * size, flagged as cut). The text is not interned: any number of distinct texts costs nothing.
      */
@@ -320,7 +405,7 @@ public final class HistoryList
 
     static long pushNumber(final long handle)
     {
-        return handle & PUSH_NUMBER_MASK;
+        return HandleDescriptor.pushNumber(handle);
     }
 
     private void requireOwnHandle(final long handle)
@@ -331,11 +416,16 @@ public final class HistoryList
         }
     }
 
-    private void logLongs(
+    /**
+     * Writes one event of long arguments. {@code argFlags} is the argument count, plus {@link
+     * EventDescriptor#FLAG_COUNT} when {@code arg2} is the count rather than an argument, plus
+     * {@link #ONLY_IF_RELEASED} for {@link #logIfReleased}. Whether the event was claimed.
+     */
+    private boolean logLongs(
         final long handle,
         final Verb verb,
         final String format,
-        final int argCount,
+        final int argFlags,
         final long arg0,
         final long arg1,
         final long arg2)
@@ -344,13 +434,13 @@ public final class HistoryList
         final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final WriterThread thread = file.threads().current();
-        final long stamp = claim(handle);
+        final long stamp = claim(handle, verb, (argFlags & ONLY_IF_RELEASED) != 0);
         if (stamp == NOT_CLAIMED)
         {
-            return;
+            return false;
         }
         final int record = openRecord(handle, stamp);
-        final int flags = baseFlags | argCount;
+        final int flags = baseFlags | (argFlags & RECORD_FLAGS_MASK);
 
         final long timestamp = coarseClock ? file.coarseNanoTime() : System.nanoTime();
         writeHeader(record, timestamp, thread.threadId, verbId, flags, formatId, stackId);
@@ -374,6 +464,7 @@ public final class HistoryList
             buffer.putInt(record + CHECKSUM_OFFSET, EventChecksum.fold(h));
         }
         buffer.putLongRelease(record + STAMP_OFFSET, stamp);
+        return true;
     }
 
     private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
@@ -384,7 +475,7 @@ public final class HistoryList
         final WriterThread thread = file.threads().current();
         final long[] payload = thread.scratch;
         final boolean truncated = Utf8Packer.pack(text == null ? "null" : text, payload, payloadLongs);
-        final long stamp = claim(handle);
+        final long stamp = claim(handle, verb, false);
         if (stamp == NOT_CLAIMED)
         {
             return;
@@ -432,19 +523,104 @@ public final class HistoryList
 
     /**
      * Claims the next event position of the incarnation {@code handle} and returns the stamp that will
-     * commit it (its generation and position), or {@link #NOT_CLAIMED}: for a handle of another list
-     * (a user error, not counted), a stale handle or a saturated count (both counted).
+     * commit it (its generation and position), or {@link #NOT_CLAIMED}: for a handle this list never made,
+     * a stale handle or a saturated count (each counted, never silently dropped). A claimed REF or UNREF
+     * adds its effect to the slot's Claimed Ref Delta, so the sum survives the ring dropping the event.
      */
-    private long claim(final long handle)
+    private long claim(final long handle, final Verb verb, final boolean onlyIfReleased)
     {
         if ((handle & ~PUSH_NUMBER_MASK) != handleTag)
         {
+            buffer.getAndAddLong(foreignClaimsOffset, 1);
             return NOT_CLAIMED;
         }
         final long pushNumber = handle & PUSH_NUMBER_MASK;
         final int generation = generationOf(pushNumber, window);
-        final int position = claimPosition(slotOffset(pushNumber), generation);
-        return position < 0 ? NOT_CLAIMED : stamp(generation, position);
+        final int slotOffset = slotOffset(pushNumber);
+        final int refDelta = verb == null ? 0 : countEffect(verb.effect());
+        final int position = claimPosition(slotOffset, generation, pushNumber, refDelta, onlyIfReleased);
+        if (position < 0)
+        {
+            return NOT_CLAIMED;
+        }
+        if (refDelta != 0)
+        {
+            addClaimedRefDelta(slotOffset, generation, pushNumber, refDelta);
+        }
+        return stamp(generation, position);
+    }
+
+    private static int countEffect(final Effect effect)
+    {
+        return effect == Effect.REF ? 1 : effect == Effect.UNREF ? -1 : 0;
+    }
+
+    /**
+     * Adds a claimed event's effect to the slot's Claimed Ref Delta while the word is still its
+     * generation's; if the slot was pushed again since the claim, the effect belongs to the evicted push.
+     */
+    private void addClaimedRefDelta(final int slotOffset, final int generation, final long pushNumber, final int delta)
+    {
+        final int offset = slotOffset + CLAIMED_REF_DELTA_OFFSET;
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(offset);
+            if (refDeltaGeneration(word) != generation)
+            {
+                recordStaleEvent(pushNumber, delta);
+                return;
+            }
+            if (buffer.compareAndSetLong(offset, word, refDeltaWord(generation, refDelta(word) + delta)))
+            {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Counts an event logged through the handle of push {@code pushNumber} after it left the window in the
+     * list's Stale Handle Table (see {@link ListDescriptor}): one CAS on the word of that push, which a
+     * newer push takes over; what cannot be attributed is counted in Stale Events Unattributed.
+     */
+    private void recordStaleEvent(final long pushNumber, final int delta)
+    {
+        final int offset = ListDescriptor.staleWordOffset(entryOffset, pushNumber);
+        final int tag = (int)pushNumber;
+        while (true)
+        {
+            final long word = buffer.getLongVolatile(offset);
+            final int events = ListDescriptor.staleEvents(word);
+            final long next;
+            long unattributed = 0;
+            if (events != 0 && ListDescriptor.staleTag(word) == tag)
+            {
+                final int sum = ListDescriptor.staleRefDelta(word) + delta;
+                if (events >= ListDescriptor.MAX_STALE_EVENTS || Math.abs(sum) > ListDescriptor.MAX_STALE_REF_DELTA)
+                {
+                    buffer.getAndAddLong(staleUnattributedOffset, 1);
+                    return;
+                }
+                next = ListDescriptor.staleWord(pushNumber, events + 1, sum);
+            }
+            else if (events == 0 || isNewer(tag, ListDescriptor.staleTag(word)))
+            {
+                next = ListDescriptor.staleWord(pushNumber, 1, delta);
+                unattributed = events;
+            }
+            else
+            {
+                buffer.getAndAddLong(staleUnattributedOffset, 1);
+                return;
+            }
+            if (buffer.compareAndSetLong(offset, word, next))
+            {
+                if (unattributed != 0)
+                {
+                    buffer.getAndAddLong(staleUnattributedOffset, unattributed);
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -470,17 +646,23 @@ public final class HistoryList
      * word that can only succeed while the slot still holds that generation. -1 if it does not (the
      * handle is stale: the event is counted, never written) or the count is saturated.
      */
-    private int claimPosition(final int slotOffset, final int generation)
+    private int claimPosition(
+        final int slotOffset, final int generation, final long pushNumber, final int refDelta,
+        final boolean onlyIfReleased)
     {
         final int stateOffset = slotOffset + STATE_OFFSET;
         while (true)
         {
             final long state = buffer.getLongVolatile(stateOffset);
-            if (generation(state) != generation)
+            final int current = generation(state);
+            if (current != generation)
             {
-                buffer.getAndAddLong(staleDroppedOffset, 1);
-                buffer.getAndAddLong(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 1);
+                refuseUnclaimable(slotOffset, current, generation, pushNumber, refDelta);
                 return -1;
+            }
+            if (onlyIfReleased && !isUnref(state))
+            {
+                return -1; // not released: whoever holds this handle now, it is not a freed object's
             }
             final int count = count(state);
             if (count >= MAX_COUNT)
@@ -493,6 +675,24 @@ public final class HistoryList
                 return count;
             }
         }
+    }
+
+    /**
+     * Counts an event whose handle's generation is not the slot's: a stale handle (the slot holds a newer
+     * generation) is counted as stale and attributed to its push; a handle newer than anything the slot
+     * held was never made by a push of this list (garbage), and is counted as a foreign claim.
+     */
+    private void refuseUnclaimable(
+        final int slotOffset, final int current, final int generation, final long pushNumber, final int refDelta)
+    {
+        if (current == 0 || isNewer(generation, current))
+        {
+            buffer.getAndAddLong(foreignClaimsOffset, 1);
+            return;
+        }
+        buffer.getAndAddLong(staleDroppedOffset, 1);
+        buffer.getAndAddLong(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 1);
+        recordStaleEvent(pushNumber, refDelta);
     }
 
     private int captureStack()

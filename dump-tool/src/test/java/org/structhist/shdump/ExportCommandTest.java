@@ -39,7 +39,7 @@ class ExportCommandTest
         "refs", "anomalies");
     private static final List<String> EVENT_FIELDS = List.of("type", "list", "address", "generation", "position",
         "status", "time", "timeNanos", "coarseClock", "pid", "threadId", "thread", "verb", "effect", "format", "args",
-        "text", "textTruncated", "message", "refs", "stack");
+        "text", "textTruncated", "message", "refs", "stack", "count");
 
     @TempDir
     static Path historyDir;

@@ -202,9 +202,9 @@ class HostileFileTest
     void aNewerAndAnOlderFormatVersion() throws Exception
     {
         assertRefused(write("newer.hist", with(FORMAT_VERSION_OFFSET, FORMAT_VERSION + 1, 4)),
-            "is in structhist format version 2, newer than version 1 that this version of structhist reads");
-        assertRefused(write("much-newer.hist", with(FORMAT_VERSION_OFFSET, Integer.MAX_VALUE, 4)), "newer than version 1");
-        assertRefused(write("older.hist", with(FORMAT_VERSION_OFFSET, -1, 4)), "older than version 1");
+            "is in structhist format version 3, newer than version 2 that this version of structhist reads");
+        assertRefused(write("much-newer.hist", with(FORMAT_VERSION_OFFSET, Integer.MAX_VALUE, 4)), "newer than version 2");
+        assertRefused(write("older.hist", with(FORMAT_VERSION_OFFSET, -1, 4)), "older than version 2");
     }
 
     @Test

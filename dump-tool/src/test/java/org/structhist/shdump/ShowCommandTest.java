@@ -308,7 +308,7 @@ class ShowCommandTest
         assertTrue(lines.get(1).startsWith("{\"type\":\"event\",\"list\":\"conn\",\"address\":\"0xc1\",\"generation\":1," +
             "\"position\":0,\"status\":\"VALID\",\"time\":\""), lines.get(1));
         assertTrue(lines.get(1).contains(",\"pid\":" + PID + ",\"threadId\":" + alphaId + ",\"thread\":\"alpha\",\"verb\":\"REF\"," +
-            "\"effect\":\"REF\",\"format\":\"alpha ref\",\"args\":[],\"text\":null,\"textTruncated\":false,\"message\":\"alpha ref\",\"refs\":1,\"stack\":null}"),
+            "\"effect\":\"REF\",\"format\":\"alpha ref\",\"args\":[],\"text\":null,\"textTruncated\":false,\"message\":\"alpha ref\",\"refs\":1,\"stack\":null,\"count\":null}"),
             lines.get(1));
         assertEquals(2, Cli.on(path, "show", "--obj", "0xc1", "--json", "--thread", "alpha").exits(ExitCode.OK).lines().size() - 1);
         final String invalid = Cli.on(path, "--obj", "0xe1", "--json").exits(ExitCode.OK).linesWith("\"position\":1,").get(0);

@@ -126,8 +126,8 @@ class UsageTest
     void versionNamesTheFormat(final String option)
     {
         final Cli.Result result = Cli.run(option).exits(ExitCode.OK).errEmpty();
-        assertTrue(result.out().matches("shdump \\S+ \\(history file format 1, heap file format 1\\)\n"), result.describe());
-        Cli.run("check", option).exits(ExitCode.OK).outContains("(history file format 1, heap file format 1)");
+        assertTrue(result.out().matches("shdump \\S+ \\(history file format 2, heap file format 1\\)\n"), result.describe());
+        Cli.run("check", option).exits(ExitCode.OK).outContains("(history file format 2, heap file format 1)");
     }
 
     @Test

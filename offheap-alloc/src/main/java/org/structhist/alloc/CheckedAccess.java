@@ -35,6 +35,7 @@ public final class CheckedAccess
         final long word = memory.getLongVolatile(chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET);
         if (ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED)
         {
+            heap.logUseAfterFree(address, chunk, "use after free caught by checked() at +%d, chunk generation %d");
             throw heap.useAfterFree(address, chunk, -1);
         }
         final long payload = chunk + ChunkHeaderDescriptor.LENGTH;

@@ -17,9 +17,12 @@ import org.structhist.Verb;
  * rather than freed twice; the refusal is logged and a {@link RefcountException} thrown.</li>
  * <li>The unref that reaches zero logs DESTROY, ends the history and frees the chunk.</li>
  * </ul>
- * Each event carries the new count and the caller's message, a string literal: a {@code %d} in it
- * receives the count ("send, (%d)"); without one, the count is shown after it. Nothing allocates
- * unless a refusal throws.
+ * Each event carries the new count as its count field (what the audit judges by) and the caller's
+ * message, a string literal: a {@code %d} in it receives the count too ("send, (%d)"); without one, the
+ * count is shown after it. A refusal of a struct whose chunk is freed or quarantined (a use after free:
+ * its count field is 0, or poison) is also logged through the chunk header's history handle (see
+ * {@link SharedHeap#checkLive}), since the struct's own handle field may be poison by then. Nothing
+ * allocates unless a refusal throws.
  */
 public final class RefCount
 {
@@ -74,7 +77,7 @@ public final class RefCount
         if (StructHistory.ENABLED && list != null)
         {
             handle = list.pushHandle(address);
-            list.log(handle, refVerb, message, 1);
+            list.log(handle, refVerb, 1, message, 1);
         }
         heap.putLong(address + historyOffset, handle);
         heap.putIntRelease(address + countOffset, 1); // publishes the handle with it
@@ -142,11 +145,11 @@ public final class RefCount
         return heap.getLongVolatile(address + historyOffset);
     }
 
-    private void log(final long address, final Verb verb, final String message, final long count)
+    private void log(final long address, final Verb verb, final String message, final int count)
     {
         if (StructHistory.ENABLED && list != null)
         {
-            list.log(heap.getLongVolatile(address + historyOffset), verb, message, count);
+            list.log(heap.getLongVolatile(address + historyOffset), verb, count, message, count);
         }
     }
 
@@ -156,6 +159,7 @@ public final class RefCount
         // plain store would corrupt the new occupant's count.
         heap.compareAndSetInt(address + countOffset, count, SATURATED);
         log(address, refusedVerb, message, count); // the verb says refused; the count is the one refused
+        heap.logUseAfterFree(address, "use after free caught by RefCount at +%d, chunk generation %d");
         return new RefcountException(what + " refused at " + SharedHeap.hex(address) + " (count was " + count +
             ", now saturated at " + SATURATED + "; the struct is leaked rather than freed twice): " + message);
     }

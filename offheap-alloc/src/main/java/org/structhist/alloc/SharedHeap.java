@@ -297,6 +297,7 @@ public final class SharedHeap implements AutoCloseable
         if (chunk == ChunkLocator.NONE || ChunkHeaderDescriptor.state(memory.getLongVolatile(
             chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET)) != ChunkHeaderDescriptor.STATE_ALLOCATED)
         {
+            logUseAfterFree(address, chunk, "use after free caught by checkLive at +%d, chunk generation %d");
             throw useAfterFree(address, chunk, -1);
         }
     }
@@ -313,7 +314,44 @@ public final class SharedHeap implements AutoCloseable
         if (chunk == ChunkLocator.NONE || ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_ALLOCATED ||
             ChunkHeaderDescriptor.generation(word) != generation)
         {
+            // Reused (allocated again): the header's handle is the new occupant's, and logUseAfterFree
+            // leaves it alone.
+            logUseAfterFree(address, chunk, "use after free caught by checkLive at +%d, chunk generation %d");
             throw useAfterFree(address, chunk, generation);
+        }
+    }
+
+    /**
+     * Logs a use after free of the chunk holding {@code address} (an event after its SHM_FREE) through the
+     * history handle in the chunk's header, which poisoning does not touch, while the chunk is freed or
+     * quarantined. Once it is allocated again, its header belongs to the new occupant, whose history must
+     * not receive the old one's events (invariant 2): nothing is logged then, and the handle's own check
+     * ({@link HistoryList#logIfReleased}: only an incarnation whose chunk was freed) covers a reuse that
+     * races this call. {@code format} takes the offset in the payload and the chunk's generation.
+     */
+    void logUseAfterFree(final long address, final long chunk, final String format)
+    {
+        if (!StructHistory.ENABLED || shm == null || chunk == ChunkLocator.NONE)
+        {
+            return;
+        }
+        final long word = memory.getLongVolatile(chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET);
+        final int state = ChunkHeaderDescriptor.state(word);
+        if (state != ChunkHeaderDescriptor.STATE_FREE && state != ChunkHeaderDescriptor.STATE_QUARANTINED)
+        {
+            return;
+        }
+        final long handle = memory.getLongVolatile(chunk + ChunkHeaderDescriptor.HISTORY_HANDLE_OFFSET);
+        shm.logIfReleased(handle, ShmVerb.SHM_USE_AFTER_FREE, format, address - (chunk + ChunkHeaderDescriptor.LENGTH),
+            ChunkHeaderDescriptor.generation(word) & 0xFFFF_FFFFL);
+    }
+
+    /** {@link #logUseAfterFree(long, long, String)} for an address whose chunk is not yet located. */
+    void logUseAfterFree(final long address, final String format)
+    {
+        if (StructHistory.ENABLED && shm != null)
+        {
+            logUseAfterFree(address, locator.chunkOf(address), format);
         }
     }
 

@@ -14,7 +14,12 @@ public enum ShmVerb implements Verb
 {
     SHM_ALLOC(Effect.NONE),
     SHM_FREE(Effect.DESTROY),
-    SHM_DOUBLE_FREE(Effect.NONE);
+    SHM_DOUBLE_FREE(Effect.NONE),
+    /**
+     * A use of the chunk caught while it was freed or quarantined ({@link SharedHeap#checkLive},
+     * {@link SharedHeap#checked()}, {@link RefCount}): an event after the SHM_FREE that destroyed it.
+     */
+    SHM_USE_AFTER_FREE(Effect.NONE);
 
     private final Effect effect;
 

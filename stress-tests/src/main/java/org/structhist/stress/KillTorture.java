@@ -1,6 +1,7 @@
 package org.structhist.stress;
 
 import org.structhist.HistoryFormatException;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
@@ -445,7 +446,7 @@ public final class KillTorture
             {
                 baseOfObject.put(inc.address(), new long[] {base, planned});
             }
-            verified.merge(((long)list.index() << 56) | inc.pushNumber(), valid, Math::max);
+            verified.merge(HandleDescriptor.handle(list.index(), inc.pushNumber()), valid, Math::max);
         }
         // Consecutive objects of one thread: the next starts its seq where the previous one's planned events end.
         for (final Map.Entry<Long, long[]> e : baseOfObject.entrySet())
@@ -505,7 +506,7 @@ public final class KillTorture
                         countInvalid(what + " position " + event.position() + " is " + event.status());
                 }
             }
-            verified.merge(((long)list.index() << 56) | inc.pushNumber(), valid, Math::max);
+            verified.merge(HandleDescriptor.handle(list.index(), inc.pushNumber()), valid, Math::max);
         }
     }
 

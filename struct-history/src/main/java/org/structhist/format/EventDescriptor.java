@@ -17,10 +17,16 @@ package org.structhist.format;
  *  |  Checksum                                                      | 36
  *  +---------------------------------------------------------------+
  *  |  Payload: Entry Size - 40 bytes, read as little-endian longs:  | 40
- *  |  up to 3 long arguments (the rest zero), or with FLAG_TEXT      |
- *  |  UTF-8 text, NUL-terminated unless it fills the payload         |
+ *  |  up to 3 long arguments (the rest zero); with FLAG_COUNT up to  |
+ *  |  2 arguments and the Count (i32 as a long) in word 2 (byte 56); |
+ *  |  or with FLAG_TEXT UTF-8 text, NUL-terminated unless it fills   |
+ *  |  the payload                                                    |
  *  +---------------------------------------------------------------+
  * </pre>
+ * <b>Count</b> ({@link #FLAG_COUNT} set): the object's reference count after the operation the event
+ * records, as the writer's own atomic operation produced it. It is a field of the event, not an argument
+ * (the argument count in Flags does not include it, and formats never see it); it takes payload word
+ * {@link #COUNT_PAYLOAD_WORD} so a 64-byte record still holds it, which leaves room for two arguments.
  * <b>Commit protocol</b> (a seqlock per record): the writer stores Commit Stamp = 0, a store-store
  * fence, the fields, then release-stores the stamp {@link #stamp(int, int)} of the slot generation
  * and event position it claimed. A reader accepts a record for position {@code p} of generation
@@ -37,6 +43,10 @@ public final class EventDescriptor
     public static final int MIN_ENTRY_SIZE = 64;
     public static final int MAX_ENTRY_SIZE = 1024;
     public static final int MAX_ARGS = 3;
+    /** Arguments an event that carries a count can hold: the count takes the third payload word. */
+    public static final int MAX_ARGS_WITH_COUNT = 2;
+    /** The payload word (0-based, 8 bytes each) that holds the Count when {@link #FLAG_COUNT} is set. */
+    public static final int COUNT_PAYLOAD_WORD = 2;
 
     public static final int STAMP_OFFSET = 0;
     public static final int TIMESTAMP_OFFSET = 8;
@@ -59,6 +69,8 @@ public final class EventDescriptor
     public static final int FLAG_TEXT_TRUNCATED = 1 << 4;
     /** The Checksum field is set and must match. */
     public static final int FLAG_CHECKSUM = 1 << 5;
+    /** Payload word {@link #COUNT_PAYLOAD_WORD} holds the object's count after the operation. */
+    public static final int FLAG_COUNT = 1 << 6;
 
     public static long stamp(final int generation, final int position)
     {

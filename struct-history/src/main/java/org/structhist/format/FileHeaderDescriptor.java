@@ -50,7 +50,7 @@ public final class FileHeaderDescriptor
     public static final long MAGIC = 0x0A54534948525453L;
 
     /** The format this code writes and reads. Any change to any descriptor bumps it. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     public static final int HEADER_LENGTH = 4096;
 

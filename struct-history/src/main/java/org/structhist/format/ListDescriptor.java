@@ -32,9 +32,29 @@ package org.structhist.format;
  *  |  Push Cursor (long, atomic): objects ever pushed               | 64
  *  |  Stale Events Dropped (long, atomic)                           | 72
  *  |  Events Refused: per-object count saturated (long, atomic)     | 80
- *  |  reserved, up to 128                                           | 88
+ *  |  Foreign Handle Claims (long, atomic)                          | 88
+ *  |  Stale Events Unattributed (long, atomic)                      | 96
+ *  |  reserved, up to 128                                           |104
+ *  +---------------------------------------------------------------+
+ *  |  Stale Handle Table: 32 words (long, CAS), one per evicted push |128
+ *  |    Push Tag (u32) | Events (u16) | Ref Delta (i16)             |
  *  +---------------------------------------------------------------+
  * </pre>
+ * <b>Foreign Handle Claims</b> counts events logged to this list through a handle it never made (another
+ * list's, or garbage such as a handle field a poisoned struct overwrote, or a generation the slot never
+ * reached): they are refused, never written, and never silently lost.
+ * <p>
+ * <b>Stale Handle Table</b>: what was logged through the handles of incarnations that had left the window
+ * (a holder still using an object the window pushed out), per evicted push, so the audit can attribute it
+ * to that incarnation and not to the slot's new occupant. Push {@code n} uses word
+ * {@code n mod STALE_HANDLE_TABLE_ENTRIES}; a word with Events = 0 is empty. Push Tag is the low 32 bits
+ * of the push number, Events the events refused through its handles (saturating at 65535), Ref Delta their
+ * net effect on the count (+1 a REF, -1 an UNREF, saturating at +/-32767). A writer updates a word by
+ * one CAS: its own push's word gets one more event; an empty word, or one of an older push (serial
+ * order of the tags), is taken over, and the events the old push had are added to Stale Events
+ * Unattributed; a word of a newer push is left alone and the event is added to Stale Events Unattributed.
+ * What is lost past the bound: the attribution (which push, what delta) of stale events beyond the
+ * newest push per word, or beyond a word's saturation; they are still counted in Stale Events Dropped.
  * The region is Window slots of Slot Length bytes; slot {@code i} starts at
  * {@code regionOffset + i * slotLength} (see {@link ObjectSlotDescriptor}). A push numbered {@code n}
  * (the value of Push Cursor it took) lands in slot {@code n % window} as generation
@@ -42,7 +62,7 @@ package org.structhist.format;
  */
 public final class ListDescriptor
 {
-    public static final int ENTRY_LENGTH = 128;
+    public static final int ENTRY_LENGTH = 384;
 
     public static final int STATE_FREE = 0;
     public static final int STATE_READY = 2;
@@ -66,6 +86,16 @@ public final class ListDescriptor
     public static final int PUSH_CURSOR_OFFSET = 64;
     public static final int STALE_EVENTS_DROPPED_OFFSET = 72;
     public static final int EVENTS_REFUSED_OFFSET = 80;
+    public static final int FOREIGN_HANDLE_CLAIMS_OFFSET = 88;
+    public static final int STALE_EVENTS_UNATTRIBUTED_OFFSET = 96;
+    public static final int STALE_HANDLE_TABLE_OFFSET = 128;
+
+    /** Evicted pushes whose stale-handle events a list keeps apart, at most (one word each). */
+    public static final int STALE_HANDLE_TABLE_ENTRIES = 32;
+    /** Events one word of the Stale Handle Table counts before it saturates. */
+    public static final int MAX_STALE_EVENTS = 0xFFFF;
+    /** The largest Ref Delta magnitude one word of the Stale Handle Table holds. */
+    public static final int MAX_STALE_REF_DELTA = Short.MAX_VALUE;
 
     /** A list index is 8 bits of a handle. */
     public static final int MAX_LISTS = 255;
@@ -87,6 +117,33 @@ public final class ListDescriptor
     public static long claimerPid(final int state)
     {
         return -(long)state;
+    }
+
+    /** A Stale Handle Table word. */
+    public static long staleWord(final long pushNumber, final int events, final int refDelta)
+    {
+        return ((pushNumber & 0xFFFF_FFFFL) << 32) | ((long)(events & 0xFFFF) << 16) | (refDelta & 0xFFFFL);
+    }
+
+    public static int staleTag(final long staleWord)
+    {
+        return (int)(staleWord >>> 32);
+    }
+
+    public static int staleEvents(final long staleWord)
+    {
+        return (int)(staleWord >>> 16) & 0xFFFF;
+    }
+
+    public static int staleRefDelta(final long staleWord)
+    {
+        return (short)staleWord;
+    }
+
+    /** The offset of push {@code pushNumber}'s word in the Stale Handle Table of the entry at {@code entry}. */
+    public static int staleWordOffset(final int entry, final long pushNumber)
+    {
+        return entry + STALE_HANDLE_TABLE_OFFSET + (int)(pushNumber % STALE_HANDLE_TABLE_ENTRIES) * Long.BYTES;
     }
 
     public static int entryOffset(final int directoryOffset, final int listIndex)

@@ -9,7 +9,7 @@ package org.structhist.format;
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+
  *  |  State (long, CAS):  Generation (32) | Unref (1) | Count (31)  |  0
- *  |  Stale Events Dropped here (long, atomic)                      |  8
+ *  |  Claimed Ref Delta (long, CAS): Generation (32) | Delta (i32)   |  8
  *  |  Header Generation (released last)  |  Creator Thread Id       | 16
  *  |  Push Number (long)                                            | 24
  *  |  Address (long)                                                | 32
@@ -17,9 +17,20 @@ package org.structhist.format;
  *  |  Creator Pid                        |  Header Checksum         | 48
  *  |  Unref Time, System.nanoTime of the unref caller (long)        | 56
  *  +---------------------------------------------------------------+
- *  |  Event records: Events Per Object x Entry Size                 | 64
+ *  |  Stale Events Dropped here (long, atomic)                      | 64
+ *  |  reserved, zero, up to 128                                     | 72
+ *  +---------------------------------------------------------------+
+ *  |  Event records: Events Per Object x Entry Size                 |128
  *  +---------------------------------------------------------------+
  * </pre>
+ * <b>Claimed Ref Delta</b> keeps what the audit needs beyond the ring: the net effect on the object's
+ * count (+1 per REF, -1 per UNREF verb) of every event position claimed for the occupant, kept or
+ * dropped. It sits beside State, on the cache line the claim has just taken, and carries the generation
+ * it belongs to: a push stores {@code (gen, 0)} forward only, a writer adds its event's delta by a CAS
+ * that only succeeds while the word still holds its handle's generation, so a stale writer can never
+ * change the next occupant's sum (it attributes its delta to the evicted push instead, see
+ * {@link ListDescriptor}). A writer killed between its claim and this CAS loses its event's delta (its
+ * record is then in flight as well).
  * <b>State</b> is the one word writers race on. Its high 32 bits are the generation of the current
  * occupant (0: never used). Count is how many event positions that occupant has claimed; a writer
  * claims position {@code p} by a CAS from {@code (gen, p)} to {@code (gen, p + 1)}, and only while the
@@ -27,8 +38,8 @@ package org.structhist.format;
  * is counted in Stale Events Dropped instead of being written. Unref is set by {@code sh.unref()}.
  * <p>
  * <b>Header Generation</b>: a push CASes State to {@code (gen, 0)} (only if State holds an older
- * generation: a push whose slot a later push already took is born stale and writes nothing), resets
- * Stale Events Dropped and Unref Time, writes Push Number, Address, Push Time, creator and Header
+ * generation: a push whose slot a later push already took is born stale and writes nothing), moves
+ * Claimed Ref Delta to {@code (gen, 0)}, resets Stale Events Dropped and Unref Time, writes Push Number, Address, Push Time, creator and Header
  * Checksum, then release-stores Header Generation = gen. A reader trusts the header only when Header
  * Generation equals the generation in State, read before and after the fields, and Header Checksum
  * matches: two pushes racing for one slot (a window smaller than the pushes in flight) can leave
@@ -46,10 +57,10 @@ package org.structhist.format;
  */
 public final class ObjectSlotDescriptor
 {
-    public static final int HEADER_LENGTH = 64;
+    public static final int HEADER_LENGTH = 128;
 
     public static final int STATE_OFFSET = 0;
-    public static final int STALE_EVENTS_DROPPED_OFFSET = 8;
+    public static final int CLAIMED_REF_DELTA_OFFSET = 8;
     public static final int HEADER_GENERATION_OFFSET = 16;
     public static final int CREATOR_THREAD_ID_OFFSET = 20;
     public static final int PUSH_NUMBER_OFFSET = 24;
@@ -58,6 +69,7 @@ public final class ObjectSlotDescriptor
     public static final int CREATOR_PID_OFFSET = 48;
     public static final int HEADER_CHECKSUM_OFFSET = 52;
     public static final int UNREF_TIME_OFFSET = 56;
+    public static final int STALE_EVENTS_DROPPED_OFFSET = 64;
 
     public static final long UNREF_BIT = 1L << 31;
     public static final long COUNT_MASK = UNREF_BIT - 1;
@@ -82,6 +94,22 @@ public final class ObjectSlotDescriptor
     public static long state(final int generation, final int count)
     {
         return ((long)generation << 32) | (count & COUNT_MASK);
+    }
+
+    /** A Claimed Ref Delta word: the generation it belongs to and the net REF/UNREF effect claimed. */
+    public static long refDeltaWord(final int generation, final int delta)
+    {
+        return ((long)generation << 32) | (delta & 0xFFFF_FFFFL);
+    }
+
+    public static int refDeltaGeneration(final long refDeltaWord)
+    {
+        return (int)(refDeltaWord >>> 32);
+    }
+
+    public static int refDelta(final long refDeltaWord)
+    {
+        return (int)refDeltaWord;
     }
 
     /** Generation of push number {@code pushNumber} in a list of {@code window} slots; never 0. */

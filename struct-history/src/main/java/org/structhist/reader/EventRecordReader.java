@@ -146,14 +146,20 @@ final class EventRecordReader
             strings.string(VerbTableDescriptor.nameId(verb));
         final Effect effect = Effect.ofCode(VerbTableDescriptor.effectCode(verb));
         final boolean isText = (flags & EventDescriptor.FLAG_TEXT) != 0;
-        final int argCount = isText ? 0 : Math.min(flags & EventDescriptor.FLAG_ARG_COUNT_MASK, payload.length);
+        // A count takes payload word 2: a record flagged with both a count and 3 arguments is corrupt,
+        // and shows its first two arguments and the count.
+        final boolean hasCount = !isText && (flags & EventDescriptor.FLAG_COUNT) != 0 &&
+            payload.length > EventDescriptor.COUNT_PAYLOAD_WORD;
+        final int argCount = isText ? 0 : Math.min(flags & EventDescriptor.FLAG_ARG_COUNT_MASK,
+            hasCount ? EventDescriptor.MAX_ARGS_WITH_COUNT : payload.length);
+        final int count = hasCount ? (int)payload[EventDescriptor.COUNT_PAYLOAD_WORD] : Event.NO_COUNT;
         final long[] args = new long[argCount];
         System.arraycopy(payload, 0, args, 0, argCount);
         return new Event(position, EventStatus.VALID, timestamp, registry.wallNanos(pid, timestamp), pid, threadId,
             registry.threadName(pid, threadId), verbName, effect, strings.string(formatId), args,
             isText ? unpackText(payload) : null, (flags & EventDescriptor.FLAG_TEXT_TRUNCATED) != 0,
             (flags & EventDescriptor.FLAG_COARSE_CLOCK) != 0,
-            stackId == StringTableDescriptor.NO_STRING ? null : strings.string(stackId), Event.NO_COUNT);
+            stackId == StringTableDescriptor.NO_STRING ? null : strings.string(stackId), count);
     }
 
     private static String unpackText(final long[] payload)

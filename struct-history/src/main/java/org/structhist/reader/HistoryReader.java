@@ -5,6 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.HistoryFormatException;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.ListGeometry;
 import org.structhist.format.ObjectSlotDescriptor;
@@ -219,7 +220,9 @@ public final class HistoryReader implements AutoCloseable
             buffer.getLongVolatile(entry + ListDescriptor.PUSH_CURSOR_OFFSET),
             buffer.getLongVolatile(entry + ListDescriptor.STALE_EVENTS_DROPPED_OFFSET),
             buffer.getLongVolatile(entry + ListDescriptor.EVENTS_REFUSED_OFFSET),
-            problem);
+            problem,
+            buffer.getLongVolatile(entry + ListDescriptor.FOREIGN_HANDLE_CLAIMS_OFFSET),
+            buffer.getLongVolatile(entry + ListDescriptor.STALE_EVENTS_UNATTRIBUTED_OFFSET));
     }
 
     /** Every writer in the registry, with whether it is alive now. */
@@ -318,8 +321,8 @@ public final class HistoryReader implements AutoCloseable
     /** The incarnation {@code handle} refers to, if it is still in the window. */
     public Optional<Incarnation> incarnation(final long handle)
     {
-        final int listIndex = (int)(handle >>> 56) - 1;
-        final long pushNumber = handle & ((1L << 56) - 1);
+        final int listIndex = HandleDescriptor.listIndex(handle);
+        final long pushNumber = HandleDescriptor.pushNumber(handle);
         for (final ListInfo list : lists())
         {
             if (list.index() == listIndex && list.problem() == null)
@@ -358,6 +361,7 @@ public final class HistoryReader implements AutoCloseable
         final long unrefTime = buffer.getLong(slotOffset + UNREF_TIME_OFFSET);
         final int headerChecksum = buffer.getInt(slotOffset + HEADER_CHECKSUM_OFFSET);
         final long staleDropped = buffer.getLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET);
+        final long refDeltaWord = buffer.getLongVolatile(slotOffset + CLAIMED_REF_DELTA_OFFSET);
         VarHandle.loadLoadFence();
         final int headerGenerationAfter = buffer.getIntVolatile(slotOffset + HEADER_GENERATION_OFFSET);
         final long stateAfter = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
@@ -367,12 +371,15 @@ public final class HistoryReader implements AutoCloseable
             headerChecksum == headerChecksum(generation, pushNumber, address, pushTime, creatorPid, creatorThread);
         final long expectedPushNumber = (Integer.toUnsignedLong(generation) - 1) * list.window() + slot;
         return new Incarnation(list, slot, generation, headerValid ? pushNumber : expectedPushNumber,
-            ((long)(list.index() + 1) << 56) | (headerValid ? pushNumber : expectedPushNumber),
+            HandleDescriptor.handle(list.index(), headerValid ? pushNumber : expectedPushNumber),
             headerValid ? address : 0, headerValid ? creatorPid : 0, headerValid ? creatorThread : 0,
             headerValid ? pushTime : 0, isUnref(stateAfter),
             // An unref of an earlier occupant can land its time after this push: only a later time is ours.
             isUnref(stateAfter) && headerValid && unrefTime - pushTime >= 0 ? unrefTime : 0,
-            count(stateAfter), staleDropped, headerValid, Incarnation.UNKNOWN_REF_DELTA);
+            count(stateAfter), staleDropped, headerValid,
+            // The word is the occupant's only when it carries the occupant's generation: a push still
+            // being written (or one that lost a race) leaves an older generation there.
+            refDeltaGeneration(refDeltaWord) == generation ? refDelta(refDeltaWord) : Incarnation.UNKNOWN_REF_DELTA);
     }
 
     /**
@@ -381,7 +388,28 @@ public final class HistoryReader implements AutoCloseable
      */
     public List<StaleHandleEvents> staleHandleEvents(final ListInfo list)
     {
-        return List.of();
+        requireReadable(list);
+        final int entry = ListDescriptor.entryOffset(layout.listDirectoryOffset, list.index());
+        final long pushed = buffer.getLongVolatile(entry + ListDescriptor.PUSH_CURSOR_OFFSET);
+        final List<StaleHandleEvents> result = new ArrayList<>();
+        for (int i = 0; i < ListDescriptor.STALE_HANDLE_TABLE_ENTRIES; i++)
+        {
+            final long word = buffer.getLongVolatile(entry + ListDescriptor.STALE_HANDLE_TABLE_OFFSET + i * Long.BYTES);
+            final int events = ListDescriptor.staleEvents(word);
+            if (events == 0)
+            {
+                continue;
+            }
+            // The tag is the low 32 bits of the push number: the push is the latest one made with them.
+            final long pushNumber = pushed - ((pushed - ListDescriptor.staleTag(word)) & 0xFFFF_FFFFL);
+            if (pushNumber < 0 || pushNumber >= pushed || pushNumber % ListDescriptor.STALE_HANDLE_TABLE_ENTRIES != i)
+            {
+                continue; // no push this list made: a stray write, not to be attributed to anyone
+            }
+            result.add(new StaleHandleEvents(list, pushNumber, 0, events, ListDescriptor.staleRefDelta(word)));
+        }
+        result.sort(Comparator.comparingLong(StaleHandleEvents::pushNumber));
+        return result;
     }
 
     /** The incarnation's kept events in position order: the pinned first ones, then the newest. */

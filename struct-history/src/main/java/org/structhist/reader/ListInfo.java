@@ -18,6 +18,11 @@ package org.structhist.reader;
  * @param staleEventsDropped events refused because they came through a handle pushed out of the window.
  * @param eventsRefused      events refused because an object's count was saturated.
  * @param problem            null, or why this entry cannot be read (its slots are then not read).
+ * @param foreignHandleClaims events refused because their handle was never made by this list (another
+ *                           list's handle, or garbage: a handle field overwritten, a generation never
+ *                           reached).
+ * @param staleEventsUnattributed stale-handle events whose push the bounded Stale Handle Table could not
+ *                           keep apart (see {@link HistoryReader#staleHandleEvents}).
  */
 public record ListInfo(
     int index,
@@ -34,7 +39,9 @@ public record ListInfo(
     long totalPushed,
     long staleEventsDropped,
     long eventsRefused,
-    String problem)
+    String problem,
+    long foreignHandleClaims,
+    long staleEventsUnattributed)
 {
     /** Slots in use: the window once it has wrapped, else the objects pushed so far. */
     public long occupancy()

@@ -48,9 +48,9 @@ class FormatDocFileTest
     private static final String THREAD = "ThreadTableDescriptor";
     private static final String VERB = "VerbTableDescriptor";
 
-    /** Values the document states for format version 1. */
+    /** Values the document states for format version 2. */
     private static final int DOC_HEADER_LENGTH = 4096;
-    private static final int DOC_LIST_ENTRY = 128;
+    private static final int DOC_LIST_ENTRY = 384;
     private static final int DOC_WRITER_ENTRY = 64;
     private static final int DOC_THREAD_ENTRY = 16;
     private static final int DOC_VERB_ENTRY = 8;
@@ -60,6 +60,8 @@ class FormatDocFileTest
     private static final int DOC_FLAG_TEXT = 4;
     private static final int DOC_FLAG_CHECKSUM = 32;
     private static final int DOC_LIST_FLAG_CHECKSUMS = 4;
+    private static final int DOC_FLAG_COUNT = 64;
+    private static final int DOC_STALE_TABLE_ENTRIES = 32;
 
     private static FormatDoc doc;
 
@@ -114,8 +116,8 @@ class FormatDocFileTest
             assertArrayEquals(new byte[] {0x53, 0x54, 0x52, 0x48, 0x49, 0x53, 0x54, 0x0A},
                 slice(bytes, magic, 8), "magic: the bytes \"STRHIST\\n\"");
             assertArrayEquals("STRHIST\n".getBytes(StandardCharsets.US_ASCII), slice(bytes, magic, 8));
-            assertArrayEquals(new byte[] {1, 0, 0, 0}, slice(bytes, version, 4),
-                "format version 1 as a little-endian i32");
+            assertArrayEquals(new byte[] {2, 0, 0, 0}, slice(bytes, version, 4),
+                "format version 2 as a little-endian i32");
             assertArrayEquals(new byte[] {0x00, 0x10, 0x00, 0x00}, slice(bytes, headerLength, 4),
                 "header length 4096 as a little-endian i32");
         }
@@ -173,11 +175,11 @@ class FormatDocFileTest
             assertEquals(dataRegion, b.getInt(at(HEADER, "Data Region Offset")));
             assertEquals(fileLength - dataRegion, b.getInt(at(HEADER, "Data Region Length")));
 
-            assertEquals(List.of(128, 64, 40, 64, 16, 8), List.of(
+            assertEquals(List.of(384, 128, 40, 64, 16, 8), List.of(
                 b.getInt(at(HEADER, "List Entry Length")), b.getInt(at(HEADER, "Slot Header Length")),
                 b.getInt(at(HEADER, "Event Header Length")), b.getInt(at(HEADER, "Writer Entry Length")),
                 b.getInt(at(HEADER, "Thread Entry Length")), b.getInt(at(HEADER, "Verb Entry Length"))),
-                "the six entry lengths the document gives for version 1");
+                "the six entry lengths the document gives for version 2");
             assertEquals(dataRegion, b.getInt(at(HEADER, "Data Region Cursor")), "no list reserved yet");
             assertEquals(8, b.getInt(at(HEADER, "String Data Cursor")), "no string interned yet");
             for (int offset = 156; offset < DOC_HEADER_LENGTH; offset++)
@@ -340,6 +342,112 @@ class FormatDocFileTest
         finally
         {
             file.close();
+        }
+    }
+
+    @Test
+    void countsRefDeltasAndStaleHandleEventsAreWhereTheDocumentSays() throws IOException
+    {
+        final Path path = dir.resolve("counts.hist");
+        final HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(4 << 20));
+        try
+        {
+            // E = 4, P = 1: five events, so one REF is dropped by the ring and only the slot's sum has it.
+            final HistoryList list = file.list("count list", ListOptions.window(2).eventsPerObject(4).pinnedFirst(1));
+            list.push(0xC0C0L);
+            final History evicted = list.push(0xE1L);
+            list.push(0xE2L);
+            list.push(0xE3L); // push 3 takes push 1's slot: push 1's handle is stale now
+            evicted.log(DocUnref.DOC_UNREF, 0, "stale unref");
+            evicted.log(DocUnref.DOC_UNREF, -1, "stale unref");
+            list.log(0x7E00_0000_0000_0001L, DocVerb.DOC_NOTE, "garbage handle");
+
+            final ByteBuffer b = readFile(path);
+            final int entry = readyListEntry(b, "count list");
+            final int slotLength = b.getInt(entry + at(LIST, "Slot Length"));
+            final int slot2 = b.getInt(entry + at(LIST, "Region Offset")); // push 2 is in slot 0, generation 2
+            assertEquals(at(SLOT, "Event records") + 4 * 64, slotLength);
+
+            // Push 0 left the window too (push 2 took slot 0); push 2's delta word is (generation 2, 0).
+            assertEquals(2L << 32, b.getLong(slot2 + at(SLOT, "Claimed Ref Delta")), "a fresh push's sum is 0");
+
+            // Stale Handle Table: push 1's word holds 2 events, delta -2; the garbage handle is foreign.
+            final long word = b.getLong(entry + at(LIST, "Stale Handle Table") + (1 % DOC_STALE_TABLE_ENTRIES) * 8);
+            assertEquals(1, (int)(word >>> 32), "Push Tag: the low 32 bits of push number 1");
+            assertEquals(2, (int)(word >>> 16) & 0xFFFF, "Events");
+            assertEquals(-2, (short)word, "Ref Delta");
+            assertEquals(2, b.getLong(entry + at(LIST, "Stale Events Dropped")));
+            assertEquals(0, b.getLong(entry + at(LIST, "Stale Events Unattributed")));
+            assertEquals(1, b.getLong(entry + at(LIST, "Foreign Handle Claims")));
+        }
+        finally
+        {
+            file.close();
+        }
+    }
+
+    @Test
+    void theCountIsPayloadWordTwoAndTheSlotSumsEveryClaimedRefAndUnref() throws IOException
+    {
+        final Path path = dir.resolve("count-record.hist");
+        final HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(4 << 20));
+        try
+        {
+            final HistoryList list = file.list("count list", ListOptions.window(2).eventsPerObject(4).pinnedFirst(1));
+            final History object = list.push(0xC0C0L);
+            object.log(DocVerb.DOC_OPEN, 1, "created");
+            object.log(DocVerb.DOC_OPEN, 2, "ref by %d", 11);
+            object.log(DocVerb.DOC_NOTE, 2, "note %d %d", 5, 6);
+            object.log(DocVerb.DOC_OPEN, 3, "ref");
+            object.log(DocUnref.DOC_UNREF, 2, "unref");
+
+            final ByteBuffer b = readFile(path);
+            final int entry = readyListEntry(b, "count list");
+            final int slot0 = b.getInt(entry + at(LIST, "Region Offset"));
+            // Positions 0 (pinned), 2, 3, 4 are kept; position 1 (the REF to 2) was dropped by the ring.
+            final long delta = b.getLong(slot0 + at(SLOT, "Claimed Ref Delta"));
+            assertEquals(1, (int)(delta >>> 32), "the generation the sum belongs to");
+            assertEquals(2, (int)delta, "+1 +1 +1 -1: the dropped REF is still in the sum");
+
+            final long[] first = readEvent(b, slot0, 1, 0, 1, 4, 64);
+            assertEquals(DOC_FLAG_CHECKSUM | DOC_FLAG_COUNT, flags(first), "a count and no argument");
+            assertEquals(1, first[5 + 2], "the Count in payload word 2");
+            final long[] note = readEvent(b, slot0, 1, 2, 1, 4, 64);
+            assertEquals(DOC_FLAG_CHECKSUM | DOC_FLAG_COUNT | 2, flags(note), "a count and two arguments");
+            assertEquals(List.of(5L, 6L, 2L), List.of(note[5], note[6], note[7]));
+            final long[] unref = readEvent(b, slot0, 1, 4, 1, 4, 64);
+            assertEquals(2, unref[5 + 2]);
+        }
+        finally
+        {
+            file.close();
+        }
+    }
+
+    /** The directory entry offset of the READY list named {@code name}, found as the document says. */
+    private static int readyListEntry(final ByteBuffer b, final String name)
+    {
+        final int directory = b.getInt(at(HEADER, "List Directory Offset"));
+        for (int i = 0; i < b.getInt(at(HEADER, "Max Lists")); i++)
+        {
+            final int entry = directory + i * DOC_LIST_ENTRY;
+            if (b.getInt(entry + at(LIST, "State")) == DOC_STATE_READY &&
+                name.equals(string(b, b.getInt(entry + at(LIST, "Name Id")))))
+            {
+                return entry;
+            }
+        }
+        return fail("no READY list named " + name);
+    }
+
+    enum DocUnref implements Verb
+    {
+        DOC_UNREF;
+
+        @Override
+        public Effect effect()
+        {
+            return Effect.UNREF;
         }
     }
 

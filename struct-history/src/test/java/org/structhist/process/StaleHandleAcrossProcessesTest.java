@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.FileOptions;
 import org.structhist.History;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.reader.Event;
@@ -12,6 +13,7 @@ import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
+import org.structhist.reader.StaleHandleEvents;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +42,41 @@ class StaleHandleAcrossProcessesTest
     void eventsThroughAnOldHandleNeverReachTheNewOccupant()
     {
         final Path path = dir.resolve("stale.hist");
+        final StaleRun run = runStaleWriter(path, "log");
+        verify(path, run.handleA, run.handleB1, run.handleB2, run.pusherPid, run.stalePid);
+        final HistoryReader reader = HistoryReader.open(path);
+        final ListInfo list = reader.list(LIST).orElseThrow();
+        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0, STALE_EVENTS, 0)),
+            reader.staleHandleEvents(list), "every stale event is A's, and none changed its count");
+    }
+
+    /**
+     * A holder in another process that keeps refing and unrefing an object the window pushed out: its
+     * effect on the count is kept for the evicted push (so an extra unref stays that object's bug), and
+     * the slot's new occupant's sum is its own.
+     */
+    @Test
+    @Timeout(120)
+    void theCountEffectOfStaleHandleEventsIsKeptForTheEvictedPush()
+    {
+        final Path path = dir.resolve("stale-unref.hist");
+        final StaleRun run = runStaleWriter(path, "unref");
+        final HistoryReader reader = HistoryReader.open(path);
+        final ListInfo list = reader.list(LIST).orElseThrow();
+        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0,
+            STALE_REFS + STALE_UNREFS, STALE_REFS - STALE_UNREFS)), reader.staleHandleEvents(list));
+        assertEquals(0, list.staleEventsUnattributed());
+        final Incarnation b2 = reader.incarnation(run.handleB2).orElseThrow();
+        assertEquals(0, b2.claimedRefDelta(), "the new occupant logged no REF or UNREF");
+        assertEquals(STALE_REFS + STALE_UNREFS, b2.staleEventsDropped());
+    }
+
+    private record StaleRun(long handleA, long handleB1, long handleB2, long pusherPid, long stalePid)
+    {
+    }
+
+    private static StaleRun runStaleWriter(final Path path, final String mode)
+    {
         final HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(8L << 20));
         try
         {
@@ -64,13 +101,13 @@ class StaleHandleAcrossProcessesTest
 
             final long stalePid;
             try (ChildJvm staleWriter = ChildJvm.of(StaleHandleChild.class).name("stale-writer-B")
-                .args("log", path, Long.toHexString(handleA)).start())
+                .args(mode, path, Long.toHexString(handleA)).start())
             {
                 staleWriter.awaitSuccess(ChildJvm.EXIT_TIMEOUT);
                 staleWriter.awaitLine("DONE", ChildJvm.EXIT_TIMEOUT);
                 stalePid = staleWriter.pid();
             }
-            verify(path, handleA, b1.handle(), b2.handle(), pusherPid, stalePid);
+            return new StaleRun(handleA, b1.handle(), b2.handle(), pusherPid, stalePid);
         }
         finally
         {
@@ -91,7 +128,7 @@ class StaleHandleAcrossProcessesTest
 
         final Incarnation b2 = reader.incarnation(handleB2).orElseThrow(() -> new AssertionError("B2 missing"));
         final Incarnation b1 = reader.incarnation(handleB1).orElseThrow(() -> new AssertionError("B1 missing"));
-        final int slotOfA = (int)((handleA & ((1L << 56) - 1)) % WINDOW);
+        final int slotOfA = (int)(HandleDescriptor.pushNumber(handleA) % WINDOW);
         assertEquals(slotOfA, b2.slot(), "B2 took A's slot: the test set up the reuse it means to check");
         assertNotEquals(handleA, b2.handle(), "the new occupant has a handle of its own");
         assertEquals(STALE_EVENTS, b2.staleEventsDropped(), "the slot's new occupant counts the stale events");

@@ -14,6 +14,9 @@ import java.nio.file.Paths;
  * {@code HANDLE hex}.</li>
  * <li>{@code log FILE HANDLE}: logs {@link #STALE_EVENTS} events through that handle, half through a
  * {@link History}, half through the list's handle calls, and prints {@code DONE}.</li>
+ * <li>{@code unref FILE HANDLE}: through that handle, {@link #STALE_REFS} REFs and {@link #STALE_UNREFS}
+ * UNREFs with their counts, as a holder that kept using the object after the window pushed it out, and
+ * prints {@code DONE}.</li>
  * </ul>
  */
 public final class StaleHandleChild
@@ -25,10 +28,32 @@ public final class StaleHandleChild
     static final int BIRTH_EVENTS = 3;
     static final int STALE_EVENTS = 100;
     static final String FORMAT = "from %d seq %d";
+    static final int STALE_REFS = 2;
+    static final int STALE_UNREFS = 5;
     /** First argument of the events of each role: who logged it. */
     static final long ROLE_PUSHER = 1;
     static final long ROLE_STALE_WRITER = 2;
     static final long ROLE_PARENT = 3;
+
+    /** Verbs that change the count: what a stale holder logs is still its object's refcount. */
+    enum RefEffectVerb implements org.structhist.Verb
+    {
+        STALE_REF(org.structhist.Effect.REF),
+        STALE_UNREF(org.structhist.Effect.UNREF);
+
+        private final org.structhist.Effect effect;
+
+        RefEffectVerb(final org.structhist.Effect effect)
+        {
+            this.effect = effect;
+        }
+
+        @Override
+        public org.structhist.Effect effect()
+        {
+            return effect;
+        }
+    }
 
     private StaleHandleChild()
     {
@@ -69,6 +94,20 @@ public final class StaleHandleChild
                     {
                         list.log(handle, ChildVerb.WRITE, FORMAT, ROLE_STALE_WRITER, i);
                     }
+                }
+                break;
+            }
+            case "unref":
+            {
+                final History stale = list.history(Long.parseUnsignedLong(args[2], 16));
+                int count = 1;
+                for (int i = 0; i < STALE_REFS; i++)
+                {
+                    stale.log(RefEffectVerb.STALE_REF, ++count, FORMAT, ROLE_STALE_WRITER, i);
+                }
+                for (int i = 0; i < STALE_UNREFS; i++)
+                {
+                    stale.log(RefEffectVerb.STALE_UNREF, --count, FORMAT, ROLE_STALE_WRITER, i);
                 }
                 break;
             }

@@ -84,6 +84,10 @@ public final class InfoCommand extends FileCommand implements Callable<Integer>
                 (list.checksums() ? ", checksums" : ", no checksums") + (list.stacks() ? ", stacks" : "") +
                 ", " + list.pinnedFirst() + " first kept, " + list.entrySize() + "-byte records" +
                 (list.eventsRefused() > 0 ? ", " + list.eventsRefused() + " events refused (count saturated)" : "") +
+                (list.foreignHandleClaims() > 0 ? ", " + list.foreignHandleClaims() +
+                    " events refused (handle not of this list)" : "") +
+                (list.staleEventsUnattributed() > 0 ? ", " + list.staleEventsUnattributed() +
+                    " stale events not attributed to their push" : "") +
                 (list.problem() == null ? "" : ", CORRUPT: " + list.problem());
             if (json)
             {
@@ -93,6 +97,8 @@ public final class InfoCommand extends FileCommand implements Callable<Integer>
                     .field("pinnedFirst", list.pinnedFirst()).field("entrySize", list.entrySize())
                     .field("eventsKept", kept).field("eventsDropped", dropped)
                     .field("staleEventsDropped", list.staleEventsDropped()).field("eventsRefused", list.eventsRefused())
+                    .field("foreignHandleClaims", list.foreignHandleClaims())
+                    .field("staleEventsUnattributed", list.staleEventsUnattributed())
                     .field("coarseClock", list.coarseClock()).field("checksums", list.checksums())
                     .field("stacks", list.stacks()).field("problem", list.problem()));
                 continue;

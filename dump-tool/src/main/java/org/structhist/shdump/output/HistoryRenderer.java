@@ -124,7 +124,7 @@ public final class HistoryRenderer
                 String.valueOf(e.pid()),
                 e.threadName(),
                 e.verb(),
-                refs == AuditedHistory.UNKNOWN ? "?" : String.valueOf(refs),
+                refsCell(e, refs),
                 e.message() + (e.textTruncated() ? "…" : ""));
             previousWall = e.wallNanos();
         }
@@ -145,7 +145,7 @@ public final class HistoryRenderer
                 {
                     return bad ? style.red(cell) : style.cyan(cell);
                 }
-                if (column == 6 && cell.trim().startsWith("-"))
+                if (column == 6 && (cell.trim().startsWith("-") || cell.trim().startsWith("=-")))
                 {
                     return style.red(cell);
                 }
@@ -167,6 +167,19 @@ public final class HistoryRenderer
             out.println("  " + style.dim("unref at " + Times.full(reader.wallNanos(history.incarnation().creatorPid(),
                 history.incarnation().unrefTimeNanos())) + " UTC"));
         }
+    }
+
+    /**
+     * The REFS cell: the count the writer logged with the event, marked {@code =} ("the writer said so"),
+     * or else the running refcount computed from the verbs, or {@code ?} when that is unknown.
+     */
+    static String refsCell(final Event e, final long computed)
+    {
+        if (e.hasCount())
+        {
+            return "=" + e.count();
+        }
+        return computed == AuditedHistory.UNKNOWN ? "?" : String.valueOf(computed);
     }
 
     private String invalidText(final Event e)
@@ -250,6 +263,7 @@ public final class HistoryRenderer
             .field("textTruncated", e.textTruncated())
             .field("message", e.message())
             .field("refs", refs, refs != AuditedHistory.UNKNOWN)
-            .field("stack", e.stack());
+            .field("stack", e.stack())
+            .field("count", e.count(), e.hasCount());
     }
 }

@@ -8,6 +8,7 @@ import org.openjdk.jcstress.annotations.Outcome;
 import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.IIII_Result;
 import org.structhist.HistoryList;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.Incarnation;
@@ -85,7 +86,7 @@ public class StaleHandleWrapTest
         try
         {
             final List<Incarnation> incarnations = lane.reader().incarnations(lane.info);
-            if (incarnations.size() != 1 || incarnations.get(0).pushNumber() != (newHandle & ((1L << 56) - 1)) ||
+            if (incarnations.size() != 1 || incarnations.get(0).pushNumber() != HandleDescriptor.pushNumber(newHandle) ||
                 !incarnations.get(0).headerValid() || incarnations.get(0).address() != 0x2E3)
             {
                 r.r1 = -100;

@@ -13,7 +13,13 @@ public enum Effect
     /** One reference fewer. */
     UNREF(2),
     /** The object is destroyed: any later event is a use after destroy. */
-    DESTROY(3);
+    DESTROY(3),
+    /**
+     * One of the logging thread's references is handed to another owner (a worker, a queue, another
+     * process): the count does not change, but the reference is no longer the logger's to drop. The audit
+     * uses it to say whose unref was one too many; a reader that does not know it reads it as NONE.
+     */
+    HANDOFF(4);
 
     private final int code;
 
@@ -36,6 +42,7 @@ public enum Effect
             case 1: return REF;
             case 2: return UNREF;
             case 3: return DESTROY;
+            case 4: return HANDOFF;
             default: return NONE;
         }
     }

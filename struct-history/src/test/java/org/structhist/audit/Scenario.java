@@ -117,7 +117,8 @@ final class Scenario
     /** The list the histories are in: its geometry only matters for what is kept. */
     static ListInfo list(final int window, final int eventsPerObject, final int pinnedFirst)
     {
-        return new ListInfo(0, "planted", window, eventsPerObject, pinnedFirst, 64, 0, 0, 0, 100, 0, window, 0, 0, null);
+        return new ListInfo(0, "planted", window, eventsPerObject, pinnedFirst, 64, 0, 0, 0, 100, 0, window, 0, 0, null,
+            0, 0);
     }
 
     Incarnation incarnation(final ListInfo list, final long pushNumber, final long claimedRefDelta)

@@ -218,8 +218,9 @@ public final class DemoCommand implements Callable<Integer>
         Shdump.run(out, err, args(flags, "--heap-file", heap.toString(), "heap", "--addr", address, "--bytes",
             Integer.toString(STRUCT_BYTES)));
         out.println();
+        final Victim victim = new Victim(dir, address, bug.get(), extra.get(), chunkState(heap, Address.parse(address)));
         out.println(style.bold("What happened"));
-        out.println(wrap("", explainProcesses(bug.get(), extra.get(), chunkState(heap, Address.parse(address))), ""));
+        out.println(wrap("", explainProcesses(victim), ""));
         out.println();
 
         final String d = dir.toString();
@@ -240,6 +241,15 @@ public final class DemoCommand implements Callable<Integer>
         out.println("  " + LAUNCHER + " info --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * Everything the process demo learned about the connection tcp-main crashed on, in one value: the files,
+     * the address, the audit's finding, the worker's two unrefs and the chunk's state. What the text report
+     * is made from, and what a report in another form takes.
+     */
+    record Victim(Path dir, String address, Anomaly bug, ExtraUnref extra, String chunkState)
+    {
     }
 
     /** The worker's two unrefs for the one reference its hand-off gave it, from the connection's history. */
@@ -310,8 +320,11 @@ public final class DemoCommand implements Callable<Integer>
      * What happened, across processes: the audit's own culprit line, quoted; the worker's two unrefs for
      * its one reference, from the connection's history; the chunk's state, from the heap.
      */
-    static String explainProcesses(final Anomaly bug, final ExtraUnref extra, final String chunkState)
+    static String explainProcesses(final Victim victim)
     {
+        final Anomaly bug = victim.bug();
+        final ExtraUnref extra = victim.extra();
+        final String chunkState = victim.chunkState();
         final Event worker = extra.extra();
         final String who = worker.threadName() + " (pid " + worker.pid() + ")";
         return "The audit's culprit line: " + bug.culpritLine() + ". In the connection's history, " + who +
@@ -320,8 +333,10 @@ public final class DemoCommand implements Callable<Integer>
             worker.message() + "\"), one too many, on its asynchronous write path. That unref took the count to " +
             "0, so " + who + " destroyed the struct at #" + extra.destroy().position() + " and freed its chunk " +
             "while " + TcpServer.MAIN_THREAD + " still counted on its own reference; the heap shows the chunk " +
-            chunkState + ". " + TcpServer.MAIN_THREAD + "'s next send read the freed struct, in tcp_conn_write, " +
-            "where the backtrace points: another process than the one with the bug, as in OpenSIPS.";
+            chunkState + ". " + TcpServer.MAIN_THREAD + "'s next send took a reference on the freed struct (#" +
+            bug.event().position() + ", as the C code does: a plain increment) and read it in tcp_conn_write, " +
+            "where the heap's checked access caught it and the backtrace points: in another process than the " +
+            "one with the bug, as in OpenSIPS.";
     }
 
     /** Serves {@code connections} at full speed in each configuration, interleaved, and prints the rates. */

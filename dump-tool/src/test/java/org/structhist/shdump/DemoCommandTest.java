@@ -295,7 +295,7 @@ class DemoCommandTest
         assertEquals(0, run.code(), run.all());
         for (final String config : List.of("history off", "history on, exact clock", "history on, coarse clock"))
         {
-            assertEquals(3, run.out().lines().filter(l -> l.matches("  round \\d  " + Pattern.quote(config) +
+            assertEquals(5, run.out().lines().filter(l -> l.matches("  round \\d  " + Pattern.quote(config) +
                 " +\\d+ connections/s")).count(), config + "\n" + run.out());
         }
         assertTrue(run.out().contains(" x off)"), run.out());

@@ -80,7 +80,7 @@ public final class DemoCommand implements Callable<Integer>
     /** Bytes of the crashed struct {@code heap --addr} dumps: the whole connection struct. */
     private static final int STRUCT_BYTES = ConnectionDescriptor.LENGTH;
     /** How many times --bench runs each configuration, interleaved, so a burst of load hits all alike. */
-    static final int BENCH_ROUNDS = 3;
+    static final int BENCH_ROUNDS = 5;
 
     @CommandLine.ParentCommand
     Shdump root;

@@ -79,7 +79,9 @@ public final class ProcessDemo
         final Path dir = setup.dir();
         HandOffRings.create(dir.resolve(RINGS_FILE));
         final String clock = setup.clock().name().toLowerCase(Locale.ROOT);
-        final Child main = Child.start(setup.history(), TcpMainProcess.class, dir.toString(),
+        // The demo runs for a moment: JVMs that start fast. A benchmark runs long enough for the full JIT.
+        final boolean quickStart = setup.buggy();
+        final Child main = Child.start(setup.history(), quickStart, TcpMainProcess.class, dir.toString(),
             Long.toString(setup.seed()), Integer.toString(setup.connections()), clock,
             setup.buggy() ? "buggy" : "correct");
         final List<Child> workers = new ArrayList<>();
@@ -87,7 +89,7 @@ public final class ProcessDemo
         {
             for (int w = 1; w <= TcpServer.WORKERS; w++)
             {
-                workers.add(Child.start(setup.history(), TcpWorkerProcess.class, dir.toString(), Integer.toString(w),
+                workers.add(Child.start(setup.history(), quickStart, TcpWorkerProcess.class, dir.toString(), Integer.toString(w),
                     Long.toString(main.process.pid()), clock));
             }
             final long deadline = System.nanoTime() + timeout.toNanos();
@@ -158,14 +160,18 @@ public final class ProcessDemo
             pump.start();
         }
 
-        static Child start(final boolean history, final Class<?> mainClass, final String... args) throws IOException
+        static Child start(final boolean history, final boolean quickStart, final Class<?> mainClass,
+            final String... args) throws IOException
         {
             final List<String> command = new ArrayList<>();
             command.add(ServerProcess.javaBinary());
             // Small and quick to start: four of these boot at once on two cores.
             command.add("-Xmx64m");
             command.add("-XX:+UseSerialGC");
-            command.add("-XX:TieredStopAtLevel=1");
+            if (quickStart)
+            {
+                command.add("-XX:TieredStopAtLevel=1");
+            }
             command.add("-XX:-UsePerfData");
             command.addAll(ServerProcess.AGRONA_FLAGS);
             command.add("-D" + StructHistory.ENABLED_PROPERTY + "=" + history);

@@ -319,6 +319,13 @@ class DemoCommandTest
         assertEquals("my notes\n", Files.readString(notes, StandardCharsets.UTF_8));
         assertFalse(run.out().contains("SIGSEGV"), "no server ran\n" + run.all());
 
+        final Run file = shdump("--no-color", "--file", dir.resolve("x.hist").toString(), "demo");
+        assertEquals(ExitCode.USAGE, file.code(), file.all());
+        assertTrue(file.err().contains("with --keep DIR instead of --file"), file.all());
+        final Run benchAndKeep = shdump("--no-color", "demo", "--bench", "10", "--keep", dir.toString());
+        assertEquals(ExitCode.USAGE, benchAndKeep.code(), benchAndKeep.all());
+        assertTrue(benchAndKeep.err().contains("--bench runs the process server on its own"), benchAndKeep.all());
+
         final Path keep = Files.createDirectory(dir.resolve("keep"));
         Files.writeString(keep.resolve("tcp.hist"), "not a history\n", StandardCharsets.UTF_8);
         final Run notHistory = shdump("--no-color", "demo", "--keep", keep.toString());

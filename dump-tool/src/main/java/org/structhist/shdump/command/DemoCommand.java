@@ -114,6 +114,11 @@ public final class DemoCommand implements Callable<Integer>
     @Override
     public Integer call() throws IOException
     {
+        if (root.fileOption() != null)
+        {
+            throw new ShdumpException(ExitCode.USAGE, "the demo writes its own files; to keep them, give a directory " +
+                "with --keep DIR instead of --file");
+        }
         if (bench != null)
         {
             if (threads || keep != null)

@@ -57,7 +57,8 @@ public final class TcpMainProcess
     public static final String CONNECTION = "connection #";
     static final int MAX_OPEN = TcpServer.MAX_OPEN;
     private static final long REPLY_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
-    private static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Well inside the demo's own timeout for the whole server, so that a worker that never came is reported. */
+    private static final long HELLO_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final byte[] REPLY = "SIP/2.0 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final PrintStream out;

@@ -34,8 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ExportCommandTest
 {
     /** The field names of the JSON lines, in order: scripts rely on them (docs/CLI.md). */
-    private static final List<String> INCARNATION_FIELDS = List.of("type", "list", "address", "generation", "push",
-        "handle", "headerValid", "creatorPid", "creatorThread", "pushed", "state", "events", "dropped", "staleDropped",
+    private static final List<String> INCARNATION_FIELDS = List.of("type", "list", "address", "generation",
+        "incarnation", "push", "handle", "headerValid", "creatorPid", "creatorThread", "pushed", "state", "events", "dropped", "staleDropped",
         "refs", "anomalies");
     private static final List<String> EVENT_FIELDS = List.of("type", "list", "address", "generation", "position",
         "status", "time", "timeNanos", "coarseClock", "pid", "threadId", "thread", "verb", "effect", "format", "args",

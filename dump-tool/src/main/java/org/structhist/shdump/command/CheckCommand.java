@@ -41,6 +41,9 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--json", description = "JSON lines: one \"anomaly\" object per anomaly, then a \"summary\".")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RunFilter runs;
+
     @Override
     public Integer call()
     {
@@ -48,6 +51,7 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         final HistoryAudit audit = new HistoryAudit(reader);
         final PrintWriter out = out();
         final Style style = style();
+        runs.resolve(reader);
         final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
@@ -74,6 +78,10 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
             }
             for (final AuditedHistory history : audit.auditList(info))
             {
+                if (!runs.includes(reader, history.incarnation()))
+                {
+                    continue;
+                }
                 histories++;
                 final Incarnation incarnation = history.incarnation();
                 if (history.hasBug())

@@ -26,6 +26,10 @@ public final class HistoryRenderer
     private final HistoryReader reader;
     private final HistoryAudit audit;
     private final Style style;
+    /** Per list, per address, the push numbers of its incarnations in the window, oldest first. */
+    private final Map<String, Map<Long, long[]>> pushesByAddress = new java.util.HashMap<>();
+    /** Every incarnation of the one address {@code show} prints, when it said so: see {@link #numberFrom}. */
+    private List<Incarnation> oneAddress;
 
     public HistoryRenderer(final HistoryReader reader, final HistoryAudit audit, final Style style)
     {
@@ -40,8 +44,13 @@ public final class HistoryRenderer
         final Incarnation i = history.incarnation();
         final StringBuilder sb = new StringBuilder()
             .append(style.bold(i.list().name())).append("  ")
-            .append(style.bold(Address.format(i.address())))
-            .append("  gen ").append(Integer.toUnsignedString(i.generation()))
+            .append(style.bold(Address.format(i.address())));
+        final int number = incarnationNumber(i);
+        if (number > 0)
+        {
+            sb.append("  incarnation ").append(number);
+        }
+        sb.append("  gen ").append(Integer.toUnsignedString(i.generation()))
             .append(" (push #").append(i.pushNumber()).append(')');
         if (i.headerValid())
         {
@@ -201,6 +210,54 @@ public final class HistoryRenderer
         }
     }
 
+    /**
+     * Which incarnation of its address in its list {@code i} is, 1 for the oldest still in the window
+     * (the slot's generation says which occupant of a slot it is, not which life of the address); 0 when
+     * its header is not valid (its address is unsure).
+     */
+    public int incarnationNumber(final Incarnation i)
+    {
+        if (!i.headerValid())
+        {
+            return 0;
+        }
+        if (oneAddress != null && oneAddress.get(0).address() == i.address())
+        {
+            return numberAmong(oneAddress, i);
+        }
+        final Map<Long, long[]> byAddress = pushesByAddress.computeIfAbsent(i.list().name(), name ->
+            reader.incarnations(i.list()).stream().filter(Incarnation::headerValid)
+                .collect(Collectors.groupingBy(Incarnation::address,
+                    Collectors.collectingAndThen(Collectors.toList(),
+                        all -> all.stream().mapToLong(Incarnation::pushNumber).sorted().toArray()))));
+        final long[] pushes = byAddress.get(i.address());
+        final int at = pushes == null ? -1 : java.util.Arrays.binarySearch(pushes, i.pushNumber());
+        return at < 0 ? 0 : at + 1;
+    }
+
+    /**
+     * Numbers the incarnations of one address from {@code all} of them (as {@code incarnationsOf} found
+     * them), so that {@code show} does not read every slot header of the lists again.
+     */
+    public void numberFrom(final List<Incarnation> all)
+    {
+        oneAddress = all.isEmpty() ? null : all;
+    }
+
+    private static int numberAmong(final List<Incarnation> all, final Incarnation i)
+    {
+        int number = 0;
+        for (final Incarnation other : all)
+        {
+            if (other.headerValid() && other.address() == i.address() && other.list().name().equals(i.list().name()) &&
+                other.pushNumber() <= i.pushNumber())
+            {
+                number++;
+            }
+        }
+        return number;
+    }
+
     /** The incarnation as one JSON object (the "incarnation" line of show/objects --json). */
     public Json incarnationJson(final AuditedHistory history)
     {
@@ -211,6 +268,7 @@ public final class HistoryRenderer
             .field("list", i.list().name())
             .field("address", Address.format(i.address()))
             .field("generation", Integer.toUnsignedLong(i.generation()))
+            .field("incarnation", incarnationNumber(i), incarnationNumber(i) > 0)
             .field("push", i.pushNumber())
             .field("handle", "0x" + Long.toHexString(i.handle()))
             .field("headerValid", i.headerValid())

@@ -195,11 +195,13 @@ class DemoCommandTest
         assertTrue(check >= 0 && show > check && heap > show && what > heap, "steps 2 to 4 in order\n" + run.all());
         // One bug in the whole file, on the crashed connection; the other lines are the crash's leaks.
         final List<String> anomalies = out.substring(check, show).lines()
-            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") && !l.startsWith("LEAK_AT_DEATH")).toList();
+            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") && !l.startsWith("LEAK_AT_DEATH"))
+            .toList();
         assertEquals(1, anomalies.size(), "one bug, none elsewhere\n" + run.all());
-        assertTrue(anomalies.get(0).startsWith("REF_FROM_ZERO") && anomalies.get(0).contains(address), anomalies.get(0));
-        final Matcher cause = Pattern.compile("cause: (tcpworker-\\d) \\(pid (\\d+)\\) released (\\d+) references where " +
-            "it held (\\d+) \\(#(\\d+) is one too many\\)").matcher(anomalies.get(0));
+        assertTrue(anomalies.get(0).startsWith("REF_FROM_ZERO") && anomalies.get(0).contains(address),
+            anomalies.get(0));
+        final Matcher cause = Pattern.compile("cause: (tcpworker-\\d) \\(pid (\\d+)\\) released (\\d+) references " +
+            "where it held (\\d+) \\(#(\\d+) is one too many\\)").matcher(anomalies.get(0));
         assertTrue(cause.find(), "the audit names the worker process\n" + anomalies.get(0));
         final String worker = cause.group(1);
         final long culpritPid = Long.parseLong(cause.group(2));
@@ -228,7 +230,8 @@ class DemoCommandTest
             rows.get(at + 1).get(3)));
         final List<String> use = rows.get(at + 2);
         assertEquals(List.of(Long.toString(mainPid), "tcp-main", "TCP_REF"), use.subList(1, 4), out);
-        assertTrue(out.substring(show, heap).contains("SHM_USE_AFTER_FREE"), "the heap logged the checked access\n" + out);
+        assertTrue(out.substring(show, heap).contains("SHM_USE_AFTER_FREE"), "the heap logged the checked access\n" +
+            out);
 
         // The chunk, as the heap file has it.
         final String chunk = out.substring(heap, what);

@@ -218,12 +218,14 @@ public final class DemoCommand implements Callable<Integer>
         out.flush();
         Shdump.run(out, err, args(flags, "--file", file.toString(), "--obj", address));
         out.println();
-        out.println(style.bold("4. shdump heap --addr " + address + " --bytes " + STRUCT_BYTES + " --heap-file " + heap));
+        out.println(style.bold("4. shdump heap --addr " + address + " --bytes " + STRUCT_BYTES + " --heap-file " +
+            heap));
         out.flush();
         Shdump.run(out, err, args(flags, "--heap-file", heap.toString(), "heap", "--addr", address, "--bytes",
             Integer.toString(STRUCT_BYTES)));
         out.println();
-        final Victim victim = new Victim(dir, address, bug.get(), extra.get(), chunkState(heap, Address.parse(address)));
+        final Victim victim = new Victim(dir, address, bug.get(), extra.get(),
+            chunkState(heap, Address.parse(address)));
         out.println(style.bold("What happened"));
         out.println(wrap("", explainProcesses(victim), ""));
         out.println();
@@ -241,7 +243,8 @@ public final class DemoCommand implements Callable<Integer>
         final String shown = kept ? d : "demo";
         out.println("  " + LAUNCHER + " check --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
         out.println("  " + LAUNCHER + " --obj " + address + " --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
-        out.println("  " + LAUNCHER + " heap --addr " + address + " --heap-file " + shown + "/" + ProcessDemo.HEAP_FILE);
+        out.println("  " + LAUNCHER + " heap --addr " + address + " --heap-file " + shown + "/" +
+            ProcessDemo.HEAP_FILE);
         out.println("  " + LAUNCHER + " heap --heap-file " + shown + "/" + ProcessDemo.HEAP_FILE);
         out.println("  " + LAUNCHER + " info --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
         out.flush();

@@ -89,8 +89,8 @@ public final class ProcessDemo
         {
             for (int w = 1; w <= TcpServer.WORKERS; w++)
             {
-                workers.add(Child.start(setup.history(), quickStart, TcpWorkerProcess.class, dir.toString(), Integer.toString(w),
-                    Long.toString(main.process.pid()), clock));
+                workers.add(Child.start(setup.history(), quickStart, TcpWorkerProcess.class, dir.toString(),
+                    Integer.toString(w), Long.toString(main.process.pid()), clock));
             }
             final long deadline = System.nanoTime() + timeout.toNanos();
             final int port = main.awaitPort(deadline);

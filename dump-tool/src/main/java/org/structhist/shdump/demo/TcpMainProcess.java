@@ -207,7 +207,8 @@ public final class TcpMainProcess
             {
                 if (System.nanoTime() > deadline)
                 {
-                    stuck("a worker kept a connection for " + TimeUnit.NANOSECONDS.toSeconds(REPLY_TIMEOUT_NANOS) + " s");
+                    stuck("a worker kept a connection for " + TimeUnit.NANOSECONDS.toSeconds(REPLY_TIMEOUT_NANOS) +
+                        " s");
                 }
                 idle.idle();
             }
@@ -293,7 +294,8 @@ public final class TcpMainProcess
             default:
                 throw new IllegalStateException("not a worker step: " + step);
         }
-        final int flags = step == Step.ASYNC_WRITE && conn.index() == culprit ? HandOffDescriptor.FLAG_PARTIAL_WRITE : 0;
+        final int flags = step == Step.ASYNC_WRITE && conn.index() == culprit ?
+            HandOffDescriptor.FLAG_PARTIAL_WRITE : 0;
         send(random.nextInt(TcpServer.WORKERS), type, address, argument, flags);
     }
 

@@ -78,12 +78,12 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
             }
             for (final AuditedHistory history : audit.auditList(info))
             {
-                if (!runs.includes(reader, history.incarnation()))
+                final Incarnation incarnation = history.incarnation();
+                if (!runs.includes(reader, incarnation))
                 {
                     continue;
                 }
                 histories++;
-                final Incarnation incarnation = history.incarnation();
                 if (history.hasBug())
                 {
                     withAnomalies++;
@@ -108,7 +108,8 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
                         Integer.toUnsignedString(incarnation.generation()));
                 }
             }
-            for (final EvictedHistory evicted : audit.evicted(info))
+            // Evicted pushes are known by push number only, not by who made them: not shown for one process or run.
+            for (final EvictedHistory evicted : runs.isSet() ? List.<EvictedHistory>of() : audit.evicted(info))
             {
                 final String address = evicted.stale().address() == 0 ? "push #" + evicted.stale().pushNumber() :
                     Address.format(evicted.stale().address());

@@ -96,6 +96,8 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
             }
             for (final AuditedHistory history : audit.auditList(info))
             {
+                // Every incarnation of the list is audited (an address pushed again is a fact of the list),
+                // then selected.
                 if (!runs.includes(reader, history.incarnation()))
                 {
                     continue;

@@ -126,7 +126,7 @@ final class FixtureRuns
             command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
             command.add("--add-exports");
             command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-            command.add("-Dstructhist.file.size=8m");
+            command.add("-Dstructhist.file.size=32m");
             command.addAll(jvmOptions);
             command.add("-cp");
             command.add(String.join(File.pathSeparator, classPath));

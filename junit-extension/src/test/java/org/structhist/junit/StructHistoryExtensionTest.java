@@ -140,10 +140,10 @@ class StructHistoryExtensionTest
         final FixtureRuns.Output run = fixtures(version);
         // Both passed their rendezvous: they ran at the same time, on two threads.
         assertNotEquals(run.threads.get("left"), run.threads.get("right"), run.raw);
-        assertEquals("SUCCESSFUL", run.status("ParallelRightFixture#pushesInStepWithTheRightOne"),
-            () -> run.message("ParallelRightFixture#pushesInStepWithTheRightOne"));
-        assertEquals("FAILED", run.status("ParallelLeftFixture#pushesInStepWithTheLeftOne"));
-        final String left = run.message("ParallelLeftFixture#pushesInStepWithTheLeftOne");
+        assertEquals("SUCCESSFUL", run.status("ParallelRightFixture#pushesInStep"),
+            () -> run.message("ParallelRightFixture#pushesInStep"));
+        assertEquals("FAILED", run.status("ParallelLeftFixture#pushesInStep"));
+        final String left = run.message("ParallelLeftFixture#pushesInStep");
         assertFalse(left.contains("never came"), left);
         assertTrue(left.contains("0x10000003 in 'fixture connections': REFCOUNT_BELOW_ZERO"), left);
         assertTrue(left.contains("0x10000005 in 'fixture connections': LIVE"), left);

@@ -148,7 +148,18 @@ class StructHistoryExtensionTest
         assertTrue(left.contains("0x10000003 in 'fixture connections': REFCOUNT_BELOW_ZERO"), left);
         assertTrue(left.contains("0x10000005 in 'fixture connections': LIVE"), left);
         assertTrue(left.contains("1 object has a refcount anomaly and 1 object is still live"), left);
-        assertFalse(left.contains("0x2000000"), left);
+        assertFalse(left.contains("0x2000000"), left); // not even the right one's live object
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void aTestThatPushedMoreThanTheWindowKeepsFailsSayingSo(final String version)
+    {
+        final FixtureRuns.Output run = fixtures(version);
+        assertEquals("FAILED", run.status("PlantedFixture#moreObjectsThanTheWindowKeeps"));
+        final String message = run.message("PlantedFixture#moreObjectsThanTheWindowKeeps");
+        assertTrue(message.contains("cannot audit: list 'fixture small window' keeps its last 4 objects, but 6 were " +
+            "pushed while this test ran (by it or by tests beside it): the first 2 left the window"), message);
     }
 
     @ParameterizedTest

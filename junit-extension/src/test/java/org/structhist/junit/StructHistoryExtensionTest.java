@@ -27,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class StructHistoryExtensionTest
 {
+    /** First, alone: its class reads the switch when it is initialised. */
+    private static final String FIRST = "sequential:StaticListFixture";
     private static final String SEQUENTIAL = "sequential:PlantedFixture,AllowLiveClassFixture,CleanFixture,OffHeapFixture";
     private static final String PARALLEL = "parallel:ParallelLeftFixture,ParallelRightFixture";
     private static final List<Path> KEPT = new ArrayList<>();
@@ -38,7 +40,7 @@ class StructHistoryExtensionTest
 
     private static FixtureRuns.Output fixtures(final String version)
     {
-        final FixtureRuns.Output output = FixtureRuns.cached(version, List.of(), SEQUENTIAL, PARALLEL);
+        final FixtureRuns.Output output = FixtureRuns.cached(version, List.of(), FIRST, SEQUENTIAL, PARALLEL);
         synchronized (KEPT)
         {
             if (!KEPT.contains(output.file))
@@ -87,6 +89,16 @@ class StructHistoryExtensionTest
         final String message = run.message("PlantedFixture#refCounterDoubleUnref");
         assertTrue(message.contains("0xb0f in 'fixture buffers': USE_AFTER_DESTROY"), message);
         assertTrue(message.lines().anyMatch(l -> l.contains("REFCOUNT_REFUSED") && l.endsWith("release again")), message);
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void theSessionListenerSwitchesStructHistoryOnBeforeTestClassesLoad(final String version)
+    {
+        final FixtureRuns.Output run = fixtures(version);
+        assertEquals("FAILED", run.status("StaticListFixture#leakInAListMadeAtClassInitialisation"));
+        final String message = run.message("StaticListFixture#leakInAListMadeAtClassInitialisation");
+        assertTrue(message.contains("0xea41 in 'fixture early': LIVE at the end of the test"), message);
     }
 
     @ParameterizedTest

@@ -81,8 +81,12 @@ final class HistoryText
                 continue;
             }
             sb.append(time(event.wallNanos())).append(" pid=").append(event.pid())
-                .append(' ').append(event.threadName()).append(' ').append(event.verb())
-                .append(' ').append(event.message()).append('\n');
+                .append(' ').append(event.threadName()).append(' ').append(event.verb());
+            if (event.hasCount())
+            {
+                sb.append(" count=").append(event.count());
+            }
+            sb.append(' ').append(event.message()).append('\n');
         }
         if (incarnation.staleEventsDropped() > 0)
         {

@@ -29,30 +29,42 @@ class ClaimedRefDeltaTest
     void aTenThousandEventHistoryKeepingThirtyTwoStillHasItsNetRefEffect()
     {
         final Path path = dir.resolve("long.hist");
+        final int buggy;
+        final int clean;
         try (HistoryFile file = TestFiles.open(path))
         {
             final HistoryList list = file.list("long", ListOptions.window(4).eventsPerObject(KEPT).pinnedFirst(8));
-            final History sh = list.push(0x10000);
-            sh.log(TcpVerb.TCP_REF, 1, "created");
-            int count = 1;
-            for (int i = 1; i < EVENTS - 1; i++)
-            {
-                // refs and unrefs interleaved with hand-offs (no effect); one unref too many at 9,000
-                final TcpVerb verb = i == 9_000 || i % 3 == 2 ? TcpVerb.TCP_UNREF : i % 3 == 1 ? TcpVerb.TCP_REF :
-                    TcpVerb.TCP_SEND2CHILD;
-                count += verb == TcpVerb.TCP_REF ? 1 : verb == TcpVerb.TCP_UNREF ? -1 : 0;
-                sh.log(verb, "event %d", i);
-            }
-            sh.log(TcpVerb.TCP_DESTROY, "destroy");
-            assertEquals(0, count, "the history the test wrote: the extra unref takes it to 0 before its end");
+            buggy = logLongHistory(list.push(0x10000), 9_000);
+            clean = logLongHistory(list.push(0x20000), -1);
         }
+        assertEquals(0, buggy, "the history the test wrote: the extra unref at 9,000 takes it to 0 before its end");
+        assertEquals(1, clean, "its clean twin ends with the creator's reference");
         final HistoryReader reader = HistoryReader.open(path);
-        final Incarnation incarnation = reader.incarnationsOf(0x10000).get(0);
-        assertEquals(EVENTS, incarnation.eventCount());
-        assertEquals(EVENTS - KEPT, incarnation.droppedEvents(), "all but 32 were dropped by the ring");
-        assertEquals(KEPT, reader.events(incarnation).size());
-        assertTrue(incarnation.claimedRefDeltaKnown());
-        assertEquals(0, incarnation.claimedRefDelta(), "every REF and UNREF, kept or dropped, is in the sum");
+        for (final long address : new long[] {0x10000, 0x20000})
+        {
+            final Incarnation incarnation = reader.incarnationsOf(address).get(0);
+            assertEquals(EVENTS, incarnation.eventCount());
+            assertEquals(EVENTS - KEPT, incarnation.droppedEvents(), "all but 32 were dropped by the ring");
+            assertEquals(KEPT, reader.events(incarnation).size());
+            assertTrue(incarnation.claimedRefDeltaKnown());
+            assertEquals(address == 0x10000 ? buggy : clean, incarnation.claimedRefDelta(),
+                "every REF and UNREF, kept or dropped, is in the sum of " + Long.toHexString(address));
+        }
+    }
+
+    /** REF, then refs, unrefs and hand-offs in turn, an extra unref at {@code extraUnrefAt}; the net effect. */
+    private static int logLongHistory(final History sh, final int extraUnrefAt)
+    {
+        sh.log(TcpVerb.TCP_REF, 1, "created");
+        int count = 1;
+        for (int i = 1; i < EVENTS; i++)
+        {
+            final TcpVerb verb = i == extraUnrefAt || i % 3 == 2 ? TcpVerb.TCP_UNREF :
+                i % 3 == 1 ? TcpVerb.TCP_REF : TcpVerb.TCP_SEND2CHILD;
+            count += verb == TcpVerb.TCP_REF ? 1 : verb == TcpVerb.TCP_UNREF ? -1 : 0;
+            sh.log(verb, "event %d", i);
+        }
+        return count;
     }
 
     @Test

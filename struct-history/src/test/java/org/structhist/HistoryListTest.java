@@ -335,10 +335,11 @@ class HistoryListTest
         assertTrue(one.toString().contains("... 2 events dropped ..."), one.toString());
         assertTrue(one.toString().contains("TCP_REF n=5"), one.toString());
 
-        list.push(0xBEEF).log(TcpVerb.TCP_DESTROY, "gone");
+        list.push(0xBEEF).log(TcpVerb.TCP_DESTROY, 0, "gone");
         final StringBuilder all = new StringBuilder();
         list.flush(all);
         assertTrue(all.indexOf("0x7f95acf6ea60") < all.indexOf("0xbeef"), "oldest first: " + all);
+        assertTrue(all.toString().contains("TCP_DESTROY count=0 gone"), "a logged count: " + all);
     }
 
     @Test

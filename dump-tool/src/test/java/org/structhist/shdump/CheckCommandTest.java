@@ -293,4 +293,69 @@ class CheckCommandTest
             file.close();
         }
     }
+
+    /**
+     * A window too small for a clean workload: every holder keeps using its object, and drops it, after the
+     * window pushed it out. Nothing is wrong with the code: check says so (exit 0) and notes the window.
+     */
+    @Test
+    void aCleanWorkloadInAWindowTooSmallExitsZero()
+    {
+        final Path path = dir.resolve("small-window.hist");
+        final HistoryFile file = Histories.open(path);
+        try
+        {
+            final HistoryList conn = file.list("conn", ListOptions.window(2).eventsPerObject(8));
+            final History[] held = new History[6];
+            for (int i = 0; i < held.length; i++)
+            {
+                held[i] = conn.push(0x700 + i);
+                held[i].log(TestVerb.REF, "open");
+            }
+            for (final History h : held)
+            {
+                h.log(TestVerb.SEND, "send");
+                h.log(TestVerb.UNREF, "close");
+                h.log(TestVerb.DESTROY, "free");
+            }
+            final Cli.Result result = Cli.on(path, "check").exits(ExitCode.OK).errEmpty();
+            assertTrue(result.lines().get(result.lines().size() - 1).startsWith("no anomalies in 2 histories checked " +
+                "(0 with anomalies) in " + path + "; "), result.describe());
+            assertTrue(result.lines().stream().skip(1).limit(result.lines().size() - 2)
+                .allMatch(l -> l.startsWith("STALE_HANDLE_EVENTS ")), result.describe());
+            Cli.on(path, "check", "--json").exits(ExitCode.OK).outContains("\"anomalies\":0,");
+        }
+        finally
+        {
+            file.close();
+        }
+    }
+
+    /** Two pushes of one address in one list, the first never destroyed nor unref'd: flagged on the second. */
+    @Test
+    void anAddressPushedAgainWhileLiveIsFlagged()
+    {
+        final Path path = dir.resolve("twice.hist");
+        final HistoryFile file = Histories.open(path);
+        try
+        {
+            final HistoryList conn = file.list("conn", ListOptions.window(8).eventsPerObject(8));
+            conn.push(0x900).log(TestVerb.REF, "alloc");
+            conn.push(0x900).log(TestVerb.REF, "alloc again");
+            final History freed = conn.push(0x901);
+            log(freed, TestVerb.REF, TestVerb.UNREF, TestVerb.DESTROY);
+            conn.push(0x901).log(TestVerb.REF, "reuse after free");
+            final Cli.Result result = Cli.on(path, "check").exits(ExitCode.FOUND).errEmpty();
+            assertEquals(List.of("PUSHED_WHILE_LIVE 0x900"), List.copyOf(rows(result).keySet()), result.describe());
+            assertEquals("address pushed again while its previous incarnation in this list is live (handed out twice, " +
+                "or a destroy is missing): push #0 (gen 1) of the same address had no DESTROY and no unref() before " +
+                "this push", rows(result).get("PUSHED_WHILE_LIVE 0x900").get(4));
+            Cli.on(path, "objects").exits(ExitCode.OK).outContains("TWICE");
+            Cli.on(path, "--obj", "0x900").exits(ExitCode.OK).outContains("! PUSHED_WHILE_LIVE");
+        }
+        finally
+        {
+            file.close();
+        }
+    }
 }

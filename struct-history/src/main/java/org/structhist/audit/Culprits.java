@@ -86,7 +86,7 @@ final class Culprits
         final boolean oneOwner = oneOwner(upTo);
         if (!handOffs && !oneOwner)
         {
-            return anomaly.kind() == AnomalyKind.REF_FROM_ZERO ? fromZero(anomaly) : anomaly;
+            return anomaly.kind() == AnomalyKind.REF_FROM_ZERO ? fromZero(anomaly) : onlyOwnerInDeficit(anomaly, upTo);
         }
         long pool = 0;
         for (final Event e : events)
@@ -163,6 +163,55 @@ final class Culprits
             }
         }
         return anomaly.kind() == AnomalyKind.REF_FROM_ZERO ? fromZero(anomaly) : anomaly;
+    }
+
+    /**
+     * With no hand-off logged, the one owner that released more references than it took, if only one did:
+     * named at its last UNREF. References passed between threads without a HANDOFF verb make this a clue,
+     * not a proof, and the line says so.
+     */
+    private Anomaly onlyOwnerInDeficit(final Anomaly anomaly, final int upTo)
+    {
+        final Map<Long, Owner> owners = new HashMap<>();
+        final Map<Long, Event> lastUnref = new HashMap<>();
+        for (final Event e : events)
+        {
+            if (e.position() > upTo)
+            {
+                break;
+            }
+            if (e.status() != EventStatus.VALID)
+            {
+                continue;
+            }
+            final Owner o = owners.computeIfAbsent(EventWindows.thread(e), t -> new Owner(name(e)));
+            if (e.effect() == Effect.REF)
+            {
+                o.taken++;
+            }
+            else if (e.effect() == Effect.UNREF)
+            {
+                o.released++;
+                lastUnref.put(EventWindows.thread(e), e);
+            }
+        }
+        Owner inDeficit = null;
+        long thread = 0;
+        for (final Map.Entry<Long, Owner> entry : owners.entrySet())
+        {
+            if (entry.getValue().released > entry.getValue().taken)
+            {
+                if (inDeficit != null)
+                {
+                    return anomaly;
+                }
+                inDeficit = entry.getValue();
+                thread = entry.getKey();
+            }
+        }
+        return inDeficit == null ? anomaly : anomaly.withCause(inDeficit.name + " released " + inDeficit.released +
+            plural(inDeficit.released, " reference") + " where it took " + inDeficit.taken + " (no hand-off logged)",
+            lastUnref.get(thread));
     }
 
     private Anomaly fromZero(final Anomaly anomaly)

@@ -31,6 +31,7 @@ class StructHistoryExtensionTest
     private static final String FIRST = "sequential:StaticListFixture";
     private static final String SEQUENTIAL = "sequential:PlantedFixture,AllowLiveClassFixture,CleanFixture,OffHeapFixture";
     private static final String PARALLEL = "parallel:ParallelLeftFixture,ParallelRightFixture";
+    private static final String AMBIGUOUS = "parallel:AmbiguousHelperFixture,AmbiguousBystanderFixture";
     private static final List<Path> KEPT = new ArrayList<>();
 
     static List<String> versions()
@@ -40,7 +41,7 @@ class StructHistoryExtensionTest
 
     private static FixtureRuns.Output fixtures(final String version)
     {
-        final FixtureRuns.Output output = FixtureRuns.cached(version, List.of(), FIRST, SEQUENTIAL, PARALLEL);
+        final FixtureRuns.Output output = FixtureRuns.cached(version, List.of(), FIRST, SEQUENTIAL, PARALLEL, AMBIGUOUS);
         synchronized (KEPT)
         {
             if (!KEPT.contains(output.file))
@@ -161,6 +162,22 @@ class StructHistoryExtensionTest
         assertTrue(left.contains("0x10000005 in 'fixture connections': LIVE"), left);
         assertTrue(left.contains("1 object has a refcount anomaly and 1 object is still live"), left);
         assertFalse(left.contains("0x2000000"), left); // not even the right one's live object
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
+    void anObjectAHelperThreadPushedWhileTwoTestsRanFailsBothSayingWhy(final String version)
+    {
+        final FixtureRuns.Output run = fixtures(version);
+        for (final String test : List.of("AmbiguousHelperFixture#helperThreadLeaksWhileAnotherTestRuns",
+            "AmbiguousBystanderFixture#runsMeanwhile"))
+        {
+            assertEquals("FAILED", run.status(test), () -> test + ": " + run.message(test));
+            final String message = run.message(test);
+            assertTrue(message.contains("0xa3b1 in 'fixture buffers': pushed by thread 'ambiguous-helper', which runs " +
+                "no test, while "), message);
+            assertTrue(message.contains("it cannot be told whose it is"), message);
+        }
     }
 
     @ParameterizedTest

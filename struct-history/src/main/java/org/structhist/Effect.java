@@ -19,7 +19,13 @@ public enum Effect
      * process): the count does not change, but the reference is no longer the logger's to drop. The audit
      * uses it to say whose unref was one too many; a reader that does not know it reads it as NONE.
      */
-    HANDOFF(4);
+    HANDOFF(4),
+    /**
+     * The library caught a bug on the object where it happened and refused the operation (a ref from zero,
+     * an unref below zero, a double free, a use after free): the event itself is the evidence, whatever the
+     * clocks say. No change to the count. A reader that does not know it reads it as NONE.
+     */
+    CAUGHT(5);
 
     private final int code;
 
@@ -43,6 +49,7 @@ public enum Effect
             case 2: return UNREF;
             case 3: return DESTROY;
             case 4: return HANDOFF;
+            case 5: return CAUGHT;
             default: return NONE;
         }
     }

@@ -19,7 +19,9 @@ public enum AnomalyKind
     REF_FROM_ZERO("ZERO", "reference taken after the count reached zero (resurrection)"),
     REACHED_ZERO_TWICE("ZERO2", "refcount reached zero twice"),
     PUSHED_WHILE_LIVE("TWICE", "address pushed again while its previous incarnation in this list is live " +
-        "(handed out twice, or a destroy is missing)");
+        "(handed out twice, or a destroy is missing)"),
+    CAUGHT_BY_LIBRARY("CAUGHT", "the library caught a bug where it happened and refused the operation " +
+        "(ref from zero, unref below zero, double free, use after free)");
 
     private final String flag;
     private final String description;

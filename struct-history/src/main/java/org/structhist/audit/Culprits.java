@@ -66,6 +66,11 @@ final class Culprits
             return null;
         }
         final int upTo = anomaly.event() == null ? Integer.MAX_VALUE : anomaly.event().position();
+        if (!complete(upTo))
+        {
+            // Owners' tallies over a history with lost events (dropped, or not valid) would blame by what is missing.
+            return anomaly.kind() == AnomalyKind.USE_AFTER_DESTROY ? afterDestroy(anomaly) : anomaly;
+        }
         switch (anomaly.kind())
         {
             case REFCOUNT_BELOW_ZERO:
@@ -234,6 +239,25 @@ final class Culprits
         final Event use = anomaly.event();
         return destroy == null ? anomaly : anomaly.withCause(name(use) + " used it after " + name(destroy) +
             " destroyed it at #" + destroy.position(), use);
+    }
+
+    /** Whether every event up to position {@code upTo} was kept and is valid. */
+    private boolean complete(final int upTo)
+    {
+        int expected = 0;
+        for (final Event e : events)
+        {
+            if (e.position() > upTo)
+            {
+                return true;
+            }
+            if (e.position() != expected || e.status() != EventStatus.VALID)
+            {
+                return false;
+            }
+            expected++;
+        }
+        return true;
     }
 
     private boolean oneOwner(final int upTo)

@@ -78,6 +78,7 @@ public final class HistoryAudit
         final List<Anomaly> anomalies = new ArrayList<>();
         boolean anyAlive = isAlive(incarnation.creatorPid());
         Event destroy = null;
+        Event caught = null;
         boolean countsDecide = false;
         boolean uncounted = false;
         for (int i = 0; i < events.size(); i++)
@@ -93,6 +94,12 @@ public final class HistoryAudit
             {
                 countsDecide |= e.hasCount();
                 uncounted |= !e.hasCount();
+            }
+            if (e.effect() == Effect.CAUGHT && caught == null)
+            {
+                caught = e;
+                anomalies.add(new Anomaly(AnomalyKind.CAUGHT_BY_LIBRARY, e, e.verb() + (e.hasCount() ? " with count " +
+                    e.count() : ""), e.threadName() + " tried it: \"" + e.message() + "\"", e));
             }
             if (e.effect() == Effect.DESTROY)
             {

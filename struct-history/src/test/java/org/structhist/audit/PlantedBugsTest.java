@@ -368,7 +368,9 @@ class PlantedBugsTest
         assertNotNull(fromZero);
         assertFlagged(byCounts, AnomalyKind.REFCOUNT_BELOW_ZERO, 9_998);
         final AuditedHistory byNet = bug.auditKept(8, 24, false, true);
-        assertFlagged(byNet, AnomalyKind.REFCOUNT_BELOW_ZERO, 9_998);
+        final Anomaly neg = assertFlagged(byNet, AnomalyKind.REFCOUNT_BELOW_ZERO, 9_998);
+        // Owners' tallies over the kept events would blame main's rightful release: no cause across a gap.
+        assertNull(neg.cause(), neg.culpritLine());
         assertEquals(List.of(), bug.auditKept(8, 24, false, false).anomalies(), "undecidable without counts or net");
         assertClean(twin.auditKept(8, 24, true, false));
         assertClean(twin.auditKept(8, 24, false, true));

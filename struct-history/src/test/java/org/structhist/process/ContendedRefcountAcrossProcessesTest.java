@@ -1,6 +1,7 @@
 package org.structhist.process;
 
 import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,12 +50,26 @@ class ContendedRefcountAcrossProcessesTest
     @Timeout(180)
     void twoProcessesOfFourThreadsLeaveNoAnomalyInAHundredRuns() throws Exception
     {
+        run(false);
+    }
+
+    /** The same with the count each operation produced in the event's count field: judged by counts. */
+    @Test
+    @Timeout(180)
+    void theSameWithCountsInTheEvents() throws Exception
+    {
+        Assumptions.assumeTrue(CountLog.available(), "History.log(verb, count, ...) is not in this library yet");
+        run(true);
+    }
+
+    private void run(final boolean counts) throws Exception
+    {
         final Path path = dir.resolve("contended.hist");
         final Path countsPath = dir.resolve("counts");
         Files.write(countsPath, new byte[RUNS * RUN_BYTES]);
         final Path gate = dir.resolve("gate");
         Files.write(gate, new byte[ChildSupport.START_GATE_BYTES]);
-        final UnsafeBuffer counts = ContendedRefcountChild.map(countsPath);
+        final UnsafeBuffer shared = ContendedRefcountChild.map(countsPath);
         final HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(16L << 20));
         final List<ChildJvm> children = new ArrayList<>();
         try
@@ -63,7 +78,7 @@ class ContendedRefcountAcrossProcessesTest
             for (int c = 0; c < CHILDREN; c++)
             {
                 children.add(ChildJvm.of(ContendedRefcountChild.class).name("contender-" + c)
-                    .args(path, countsPath, gate, RUNS, THREADS).start());
+                    .args(path, countsPath, gate, RUNS, THREADS, counts ? "counts" : "message").start());
             }
             for (final ChildJvm child : children)
             {
@@ -74,19 +89,19 @@ class ContendedRefcountAcrossProcessesTest
             {
                 final int base = run * RUN_BYTES;
                 final History sh = list.push(0x5000 + run * 64L);
-                counts.putIntVolatile(base + COUNT_OFFSET, 1);
-                sh.log(AuditVerb.REF, "create (%d)", 1);
-                counts.putLongVolatile(base + HANDLE_OFFSET, sh.handle());
+                shared.putIntVolatile(base + COUNT_OFFSET, 1);
+                ContendedRefcountChild.log(sh, AuditVerb.REF, counts, 1, "create (%d)");
+                shared.putLongVolatile(base + HANDLE_OFFSET, sh.handle());
                 // The birth reference is dropped once every contender holds its own: correct code.
-                while (counts.getIntVolatile(base + ARRIVED_OFFSET) < CHILDREN * THREADS)
+                while (shared.getIntVolatile(base + ARRIVED_OFFSET) < CHILDREN * THREADS)
                 {
                     LockSupport.parkNanos(10_000);
                 }
-                final int r = counts.getAndAddInt(base + COUNT_OFFSET, -1) - 1;
-                sh.log(AuditVerb.UNREF, "release (%d)", r);
+                final int r = shared.getAndAddInt(base + COUNT_OFFSET, -1) - 1;
+                ContendedRefcountChild.log(sh, AuditVerb.UNREF, counts, r, "release (%d)");
                 if (r == 0)
                 {
-                    sh.log(AuditVerb.DESTROY, "free");
+                    ContendedRefcountChild.log(sh, AuditVerb.DESTROY, counts, 0, "free (%d)");
                 }
             }
             for (final ChildJvm child : children)
@@ -109,12 +124,15 @@ class ContendedRefcountAcrossProcessesTest
         for (final AuditedHistory history : audited)
         {
             assertEquals(1 + CHILDREN * THREADS * 3 + 2, history.events().size(), "every event of the run kept");
+            assertEquals(counts, history.events().stream().filter(e -> e.effect() != org.structhist.Effect.NONE)
+                .allMatch(Event::hasCount), "counts logged");
             history.anomalies().forEach(a -> found.add(Long.toHexString(history.incarnation().address()) + " " +
                 a.culpritLine()));
             inverted += logOrderSaysWrong(history.events()) ? 1 : 0;
         }
         // How often log order alone would have made a correct object look broken (the old audit's false alarms).
-        System.out.println("ContendedRefcountAcrossProcessesTest: " + inverted + " of " + RUNS +
+        System.out.println("ContendedRefcountAcrossProcessesTest (" + (counts ? "counts" : "message") + "): " + inverted +
+            " of " + RUNS +
             " histories have their log order inverted");
         assertEquals(List.of(), found, "correct code flagged");
     }

@@ -15,11 +15,14 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Child of {@link ContendedRefcountAcrossProcessesTest}: {@code FILE COUNTS GATE RUNS THREADS}. For each
+ * Child of {@link ContendedRefcountAcrossProcessesTest}: {@code FILE COUNTS GATE RUNS THREADS MODE}. For each
  * run, every thread waits for the object the parent publishes in COUNTS, then does what every user
  * writes: {@code int r = refs.incrementAndGet(); sh.log(REF, "ref (%d)", r);}, a use, {@code int r =
  * refs.decrementAndGet(); sh.log(UNREF, "unref (%d)", r);} and, whoever reaches 0, DESTROY. The count is
- * an int in COUNTS, shared by every process; nothing orders the logs but the threads themselves.
+ * an int in COUNTS, shared by every process; nothing orders the logs but the threads themselves. MODE
+ * {@code message}: the count is only in the message; {@code counts}: it is also the event's count field
+ * ({@code History.log(verb, count, format, ...)}, called through {@link CountLog} so that these tests
+ * compile before that method exists).
  */
 public final class ContendedRefcountChild
 {
@@ -38,14 +41,15 @@ public final class ContendedRefcountChild
     {
         ChildSupport.startWatchdog();
         final HistoryFile file = HistoryFile.open(Paths.get(args[0]));
-        final UnsafeBuffer counts = map(Paths.get(args[1]));
+        final UnsafeBuffer shared = map(Paths.get(args[1]));
         final int runs = Integer.parseInt(args[3]);
         final int threads = Integer.parseInt(args[4]);
+        final boolean counts = "counts".equals(args[5]);
         final HistoryList list = file.list(LIST, ContendedRefcountAcrossProcessesTest.OPTIONS);
         final List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++)
         {
-            final Thread worker = new Thread(() -> work(list, counts, runs), "contender-" + t);
+            final Thread worker = new Thread(() -> work(list, shared, runs, counts), "contender-" + t);
             workers.add(worker);
         }
         ChildSupport.println("READY");
@@ -59,27 +63,40 @@ public final class ContendedRefcountChild
         ChildSupport.println("DONE");
     }
 
-    private static void work(final HistoryList list, final UnsafeBuffer counts, final int runs)
+    private static void work(final HistoryList list, final UnsafeBuffer shared, final int runs, final boolean counts)
     {
         for (int run = 0; run < runs; run++)
         {
             final int base = run * RUN_BYTES;
             long handle;
-            while ((handle = counts.getLongVolatile(base + HANDLE_OFFSET)) == 0)
+            while ((handle = shared.getLongVolatile(base + HANDLE_OFFSET)) == 0)
             {
                 LockSupport.parkNanos(10_000);
             }
             final History sh = list.history(handle);
-            int r = counts.getAndAddInt(base + COUNT_OFFSET, 1) + 1;
-            sh.log(AuditVerb.REF, "ref (%d)", r);
-            counts.getAndAddInt(base + ARRIVED_OFFSET, 1);
+            int r = shared.getAndAddInt(base + COUNT_OFFSET, 1) + 1;
+            log(sh, AuditVerb.REF, counts, r, "ref (%d)");
+            shared.getAndAddInt(base + ARRIVED_OFFSET, 1);
             sh.log(AuditVerb.USE, "use");
-            r = counts.getAndAddInt(base + COUNT_OFFSET, -1) - 1;
-            sh.log(AuditVerb.UNREF, "unref (%d)", r);
+            r = shared.getAndAddInt(base + COUNT_OFFSET, -1) - 1;
+            log(sh, AuditVerb.UNREF, counts, r, "unref (%d)");
             if (r == 0)
             {
-                sh.log(AuditVerb.DESTROY, "free");
+                log(sh, AuditVerb.DESTROY, counts, 0, "free (%d)");
             }
+        }
+    }
+
+    /** Logs {@code r} in the message, and as the event's count when {@code counts}. */
+    static void log(final History sh, final AuditVerb verb, final boolean counts, final int r, final String format)
+    {
+        if (counts)
+        {
+            CountLog.log(sh, verb, r, format, r);
+        }
+        else
+        {
+            sh.log(verb, format, r);
         }
     }
 

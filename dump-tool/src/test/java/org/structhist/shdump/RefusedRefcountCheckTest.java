@@ -36,9 +36,10 @@ class RefusedRefcountCheckTest
         try
         {
             final HistoryList list = history.list("conn", ListOptions.window(16).eventsPerObject(16));
-            // The quarantine keeps the destroyed struct's bytes (and its history handle) for the stale unref.
+            // The quarantine keeps the destroyed struct's bytes (and its history handle) for the stale unref. The
+            // heap logs to this test's file (without a list it would open the user's default history file).
             final SharedHeap heap = SharedHeap.open(dir.resolve("refused.heap"),
-                HeapOptions.capacity(4L << 20).quarantineBytes(64 * 1024));
+                HeapOptions.capacity(4L << 20).quarantineBytes(64 * 1024).history(history.list("shm")));
             final RefCount refs = new RefCount(heap, list, COUNT_OFFSET, HISTORY_OFFSET);
             final long twin = refs.create(STRUCT_SIZE, "created");
             refs.unref(twin, "owner done");

@@ -47,6 +47,7 @@ public final class HistoryAudit
     private final LongPredicate alive;
     private final LongUnaryOperator coarseSlackByPid;
     private final Map<Long, Boolean> aliveByPid = new HashMap<>();
+    private final Map<Integer, Boolean> staleAttributedByList = new HashMap<>();
 
     public HistoryAudit(final HistoryReader reader)
     {
@@ -68,9 +69,19 @@ public final class HistoryAudit
         this.coarseSlackByPid = coarseSlackByPid;
     }
 
+    /**
+     * Audits one incarnation read from the file. When the file attributes stale-handle events to the
+     * pushes they belong to ({@link #evicted}), the occupant's own count of them is left to those.
+     */
     public AuditedHistory audit(final Incarnation incarnation)
     {
-        return audit(incarnation, requireReader().events(incarnation));
+        final AuditedHistory history = audit(incarnation, requireReader().events(incarnation));
+        return attributesStaleEvents(incarnation.list()) ? withoutStaleNote(history) : history;
+    }
+
+    private boolean attributesStaleEvents(final ListInfo list)
+    {
+        return staleAttributedByList.computeIfAbsent(list.index(), i -> !reader.staleHandleEvents(list).isEmpty());
     }
 
     public AuditedHistory audit(final Incarnation incarnation, final List<Event> events)
@@ -159,13 +170,10 @@ public final class HistoryAudit
      */
     public List<AuditedHistory> auditList(final ListInfo list)
     {
-        final HistoryReader r = requireReader();
-        final boolean attributed = !r.staleHandleEvents(list).isEmpty();
         final List<AuditedHistory> audited = new ArrayList<>();
-        for (final Incarnation incarnation : r.incarnations(list))
+        for (final Incarnation incarnation : requireReader().incarnations(list))
         {
-            final AuditedHistory history = audit(incarnation);
-            audited.add(attributed ? withoutStaleNote(history) : history);
+            audited.add(audit(incarnation));
         }
         return pushedWhileLive(audited);
     }

@@ -94,7 +94,8 @@ final class TestAudit
                     "the first " + evicted + " left the window before they could be audited, so give the list a " +
                     "larger window or push fewer objects per test");
             }
-            for (final Incarnation incarnation : reader.incarnations(list))
+            final List<Incarnation> inWindow = reader.incarnations(list);
+            for (final Incarnation incarnation : inWindow)
             {
                 if (incarnation.pushNumber() < from || !incarnation.headerValid())
                 {
@@ -110,7 +111,7 @@ final class TestAudit
                 {
                     continue;
                 }
-                final AuditedHistory history = audit.audit(incarnation);
+                final AuditedHistory history = audited(audit, inWindow, incarnation);
                 final boolean live = history.state() == LifeState.LIVE || history.state() == LifeState.LEAKED;
                 if (history.hasBug() || (live && !allowLive))
                 {
@@ -124,6 +125,25 @@ final class TestAudit
             return null;
         }
         return message(reader, audit, findings, cannotAudit);
+    }
+
+    /**
+     * The incarnation audited as {@code shdump --obj} audits it: with the list's other incarnations of the same
+     * address, so that one pushed while the one before it was live is flagged (PUSHED_WHILE_LIVE) here too.
+     */
+    private static AuditedHistory audited(final HistoryAudit audit, final List<Incarnation> inWindow,
+        final Incarnation incarnation)
+    {
+        final List<AuditedHistory> sameAddress = new ArrayList<>();
+        for (final Incarnation other : inWindow) // oldest push first, as pushedWhileLive wants them
+        {
+            if (other.address() == incarnation.address() && other.pushNumber() <= incarnation.pushNumber())
+            {
+                sameAddress.add(audit.audit(other));
+            }
+        }
+        final List<AuditedHistory> judged = HistoryAudit.pushedWhileLive(sameAddress);
+        return judged.get(judged.size() - 1);
     }
 
     private String message(final HistoryReader reader, final HistoryAudit audit, final List<Finding> findings,

@@ -182,6 +182,17 @@ class StructHistoryExtensionTest
 
     @ParameterizedTest
     @MethodSource("versions")
+    void anAddressPushedAgainWhileLiveFailsAsShdumpFlagsIt(final String version)
+    {
+        final FixtureRuns.Output run = fixtures(version);
+        assertEquals("FAILED", run.status("PlantedFixture#addressHandedOutTwice"));
+        final String message = run.message("PlantedFixture#addressHandedOutTwice");
+        assertTrue(message.contains("0x7a1ce in 'fixture buffers': PUSHED_WHILE_LIVE"), message);
+        assertTrue(message.contains("1 object has a refcount anomaly"), message); // the first one is sound
+    }
+
+    @ParameterizedTest
+    @MethodSource("versions")
     void aTestThatPushedMoreThanTheWindowKeepsFailsSayingSo(final String version)
     {
         final FixtureRuns.Output run = fixtures(version);

@@ -4,7 +4,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileLayout;
 import org.structhist.internal.ListDirectory;
 import org.structhist.internal.LocalIdCache;
+import org.structhist.internal.FileNameTokens;
 import org.structhist.internal.MappedFile;
+import org.structhist.internal.ProcessIdentity;
 import org.structhist.internal.StringInterner;
 import org.structhist.internal.ThreadRegistry;
 import org.structhist.internal.Ticker;
@@ -85,20 +87,17 @@ public final class HistoryFile implements AutoCloseable
     }
 
     /**
-     * The default file: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE}, else
+     * The default file: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE} (either may hold {@code %p},
+     * the pid, and {@code %t}, the process's start time, for a file per run: see {@link FileNameTokens}), else
      * {@code structhist-USER.hist} in /dev/shm where it exists, else in java.io.tmpdir.
      */
     public static Path defaultPath()
     {
         final String property = System.getProperty(FILE_PROPERTY);
-        if (property != null && !property.isBlank())
+        final String named = property != null && !property.isBlank() ? property : System.getenv(FILE_ENV);
+        if (named != null && !named.isBlank())
         {
-            return Paths.get(property);
-        }
-        final String env = System.getenv(FILE_ENV);
-        if (env != null && !env.isBlank())
-        {
-            return Paths.get(env);
+            return Paths.get(FileNameTokens.expand(named, ProcessIdentity.PID, ProcessIdentity.START_MILLIS));
         }
         final String fileName = "structhist-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_") +
             ".hist";
@@ -123,7 +122,8 @@ public final class HistoryFile implements AutoCloseable
      * Opens {@code path}, creating it with {@code options} if it does not exist; an existing file keeps
      * its own layout.
      *
-     * @throws StructHistoryException when the file cannot be created, allocated or attached.
+     * @throws StructHistoryException when the file cannot be created, allocated or attached, or the JVM
+     *                                lacks the flag Agrona needs ({@link StructHistory#AGRONA_JVM_FLAG}).
      */
     public static HistoryFile open(final Path path, final FileOptions options)
     {
@@ -133,6 +133,7 @@ public final class HistoryFile implements AutoCloseable
         }
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
+        StructHistory.requireAgronaAccess();
         final Path key = path.toAbsolutePath().normalize();
         synchronized (OPEN)
         {

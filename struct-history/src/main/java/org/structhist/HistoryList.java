@@ -430,8 +430,19 @@ public final class HistoryList
         final long arg1,
         final long arg2)
     {
-        final int verbId = verb == null ? 0 : file.verbId(verb);
-        final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
+        requireVerbAndFormat(verb, format);
+        final int verbId = file.verbId(verb);
+        final int formatId = file.stringId(format);
+        if (formatId == StringTableDescriptor.NO_STRING && (argFlags & FLAG_COUNT) == 0)
+        {
+            // The string table is full (or the format's index slots are): the format's text goes into
+            // the record with its arguments, so the event still says what happened. Not for an event
+            // with a count: a text record has no room for it, and the audit judges by counts.
+            final WriterThread thread = file.threads().current();
+            final boolean truncated = Utf8Packer.packMessage(format, argFlags & FLAG_ARG_COUNT_MASK,
+                arg0, arg1, arg2, null, thread.scratch, payloadLongs);
+            return writeText(handle, verb, (argFlags & ONLY_IF_RELEASED) != 0, thread, verbId, formatId, truncated);
+        }
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final WriterThread thread = file.threads().current();
         final long stamp = claim(handle, verb, (argFlags & ONLY_IF_RELEASED) != 0);
@@ -469,16 +480,46 @@ public final class HistoryList
 
     private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
     {
-        final int verbId = verb == null ? 0 : file.verbId(verb);
-        final int formatId = format == null ? StringTableDescriptor.NO_STRING : file.stringId(format);
-        final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
+        requireVerbAndFormat(verb, format);
+        final int verbId = file.verbId(verb);
+        final int formatId = file.stringId(format);
         final WriterThread thread = file.threads().current();
+        final CharSequence value = text == null ? "null" : text;
+        final boolean truncated = formatId == StringTableDescriptor.NO_STRING ?
+            Utf8Packer.packMessage(format, 0, 0, 0, 0, value, thread.scratch, payloadLongs) :
+            Utf8Packer.pack(value, thread.scratch, payloadLongs);
+        writeText(handle, verb, false, thread, verbId, formatId, truncated);
+    }
+
+    /**
+     * A null verb or format is a bug at the call, not something to record: it would leave an event the
+     * audit cannot judge (no verb) or read (no message). Only reached with the switch on.
+     */
+    private void requireVerbAndFormat(final Verb verb, final String format)
+    {
+        if (verb == null || format == null)
+        {
+            throw new NullPointerException((verb == null ? "log needs a verb" : "log needs a format") +
+                ", not null (list '" + name + "')");
+        }
+    }
+
+    /** Writes a text event whose payload is already packed in {@code thread.scratch}; whether it was claimed. */
+    private boolean writeText(
+        final long handle,
+        final Verb verb,
+        final boolean onlyIfReleased,
+        final WriterThread thread,
+        final int verbId,
+        final int formatId,
+        final boolean truncated)
+    {
+        final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
         final long[] payload = thread.scratch;
-        final boolean truncated = Utf8Packer.pack(text == null ? "null" : text, payload, payloadLongs);
-        final long stamp = claim(handle, verb, false);
+        final long stamp = claim(handle, verb, onlyIfReleased);
         if (stamp == NOT_CLAIMED)
         {
-            return;
+            return false;
         }
         final int record = openRecord(handle, stamp);
         final int flags = baseFlags | FLAG_TEXT | (truncated ? FLAG_TEXT_TRUNCATED : 0);
@@ -500,6 +541,7 @@ public final class HistoryList
             buffer.putInt(record + CHECKSUM_OFFSET, EventChecksum.fold(h));
         }
         buffer.putLongRelease(record + STAMP_OFFSET, stamp);
+        return true;
     }
 
     private void writeHeader(

@@ -292,7 +292,7 @@ class HistoryListTest
     }
 
     @Test
-    void aFullStringTableLosesTheFormatNotTheEvent()
+    void aFullStringTableKeepsTheFormatsTextInTheRecord()
     {
         final Path tiny = dir.resolve("tiny-strings.hist");
         final HistoryFile small = HistoryFile.open(tiny,
@@ -310,7 +310,9 @@ class HistoryListTest
             final List<Event> events = reader.events(reader.incarnationsOf(ADDRESS).get(0));
             assertEquals(400, events.size());
             assertEquals("format number 0 0", events.get(0).message());
-            assertEquals("[399]", events.get(399).message(), "the arguments survive a lost format");
+            // The format's text and its arguments, cut to the 24 bytes of a 64-byte entry's payload.
+            assertEquals("format number 399 %d [", events.get(399).message(), "never a blank message");
+            assertTrue(events.get(399).textTruncated(), "and marked cut");
         }
         finally
         {
@@ -343,16 +345,21 @@ class HistoryListTest
     }
 
     @Test
-    void nullVerbAndFormatAreRecordedAsMissingNotFatal()
+    void aNullVerbOrFormatIsRefusedAtTheCallWithAMessage()
     {
         final HistoryList list = file.list("nulls", ListOptions.window(4));
         final History sh = list.push(ADDRESS);
-        sh.log(null, null, 7);
+        final NullPointerException noVerb = assertThrows(NullPointerException.class, () -> sh.log(null, "x=%d", 7));
+        assertEquals("log needs a verb, not null (list 'nulls')", noVerb.getMessage());
+        final NullPointerException noFormat =
+            assertThrows(NullPointerException.class, () -> sh.log(TcpVerb.TCP_REF, null, 7));
+        assertEquals("log needs a format, not null (list 'nulls')", noFormat.getMessage());
+        assertThrows(NullPointerException.class, () -> sh.log(TcpVerb.TCP_REF, null, "text"));
+        assertThrows(NullPointerException.class, () -> list.log(sh.handle(), null, "no args"));
         sh.log(TcpVerb.TCP_REF, "%s", (CharSequence)null);
         final HistoryReader reader = reader();
         final List<Event> events = reader.events(only(reader, ADDRESS));
-        assertEquals("", events.get(0).verb());
-        assertEquals("[7]", events.get(0).message());
-        assertEquals("null", events.get(1).message());
+        assertEquals(1, events.size(), "a refused call writes nothing");
+        assertEquals("null", events.get(0).message());
     }
 }

@@ -142,16 +142,41 @@ class ProtocolEdgeCaseTest
     }
 
     @Test
-    void aFullThreadTableLeavesThreadsUnnamedNotOverwritten() throws Exception
+    void aFullThreadTableOfLiveThreadsLeavesNewThreadsUnnamedNotOverwritten() throws Exception
     {
         final Path path = dir.resolve("threads.hist");
         file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(1L << 20).maxThreads(2));
         final HistoryList list = file.list("t", ListOptions.window(8));
         final History sh = list.push(1);
+        final java.util.concurrent.CountDownLatch end = new java.util.concurrent.CountDownLatch(1);
+        final java.util.concurrent.CountDownLatch logged = new java.util.concurrent.CountDownLatch(4);
+        final List<Thread> threads = new java.util.ArrayList<>();
         for (int t = 0; t < 4; t++)
         {
-            final Thread thread = new Thread(() -> sh.log(TcpVerb.TCP_REF, "hi"), "named-" + t);
+            // Each stays alive after logging: an entry is only taken over once its thread has ended.
+            final Thread thread = new Thread(() ->
+            {
+                sh.log(TcpVerb.TCP_REF, "hi");
+                logged.countDown();
+                try
+                {
+                    end.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }, "named-" + t);
+            threads.add(thread);
             thread.start();
+            while (logged.getCount() > 3 - t)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        end.countDown();
+        for (final Thread thread : threads)
+        {
             thread.join();
         }
         final HistoryReader reader = HistoryReader.open(path);

@@ -120,6 +120,11 @@ final class Child implements AutoCloseable
     }
 
     /** SIGTERM, as {@code kill PID} sends it ({@link Process#destroy()} on Linux). */
+    long pid()
+    {
+        return process.pid();
+    }
+
     void terminate()
     {
         process.destroy();

@@ -424,7 +424,7 @@ class HeapCommandTest
             PID + " (alive)";
         assertEquals(List.of(now, now + ", this history's allocation"), reused.linesWith("  heap: "));
         final List<String> lines = reused.lines();
-        assertTrue(lines.get(1).equals(now) && lines.get(0).startsWith("shm  " + hex(small[7]) + "  gen "), reused.describe());
+        assertTrue(lines.get(1).equals(now) && lines.get(0).startsWith("shm  " + hex(small[7]) + "  incarnation 1  gen "), reused.describe());
 
         // The same through show, with the option before the command, as --file may be.
         Cli.run("--no-color", "--heap-file", heapPath.toString(), "show", "--file", historyPath.toString(), "--obj",

@@ -184,7 +184,7 @@ class ObjectsCommandTest
         assertTrue(a4.contains("\"state\":\"live\",\"events\":10,\"dropped\":4,\"staleDropped\":0,\"refs\":10,\"anomalies\":[]"), a4);
         final String a5 = result.linesWith("\"address\":\"0xa5\"").get(0);
         assertTrue(a5.contains("\"refs\":-1,\"anomalies\":[\"REFCOUNT_BELOW_ZERO\"]"), a5);
-        assertTrue(a5.contains("\"list\":\"conn\",\"address\":\"0xa5\",\"generation\":1,\"push\":4,\"handle\":\"0x100000000000004\""), a5);
+        assertTrue(a5.contains("\"list\":\"conn\",\"address\":\"0xa5\",\"generation\":1,\"incarnation\":1,\"push\":4,\"handle\":\"0x100000000000004\""), a5);
         assertEquals(2, Cli.on(path, "objects", "--json", "--destroyed").exits(ExitCode.OK).lines().size());
         assertEquals("", Cli.on(path, "objects", "--json", "--verb", "NOPE").exits(ExitCode.OK).out(), "no text in JSON mode");
     }

@@ -131,7 +131,7 @@ class ShowCommandTest
     void everyEventWithTimeDeltaPidThreadVerbRefsAndMessage()
     {
         final Cli.Result result = Cli.on(path, "show", "--obj", "0xa1", "--list", "other").exits(ExitCode.OK).errEmpty();
-        assertTrue(result.lines().get(0).matches("other {2}0xa1 {2}gen 1 \\(push #0\\) {2}created by pid " + PID +
+        assertTrue(result.lines().get(0).matches("other {2}0xa1 {2}incarnation 1 {2}gen 1 \\(push #0\\) {2}created by pid " + PID +
             " \\S+ at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC {2}live {2}events 1"), result.describe());
         assertTrue(result.lines().get(1).matches(" {2}# {2}TIME \\(UTC\\) +DELTA +PID +THREAD +VERB +REFS +MESSAGE"),
             result.describe());
@@ -155,11 +155,18 @@ class ShowCommandTest
         final Cli.Result result = Cli.on(path, "--obj", "0xa1").exits(ExitCode.OK).errEmpty();
         final List<String> headers = result.lines().stream().filter(l -> !l.startsWith(" ") && !l.isEmpty()).toList();
         assertEquals(3, headers.size(), result.describe());
-        assertTrue(headers.get(0).startsWith("conn  0xa1  gen 1 (push #0)") && headers.get(0).contains("  destroyed  events 3"),
-            result.describe());
-        assertTrue(headers.get(1).startsWith("conn  0xa1  gen 1 (push #1)") && headers.get(1).contains("  live  events 1"),
-            result.describe());
-        assertTrue(headers.get(2).startsWith("other  0xa1  gen 1 (push #0)"), result.describe());
+        // Both lives of 0xa1 in conn are in generation 1 of their slots: the incarnation number tells them apart.
+        assertTrue(headers.get(0).startsWith("conn  0xa1  incarnation 1  gen 1 (push #0)") &&
+            headers.get(0).contains("  destroyed  events 3"), result.describe());
+        assertTrue(headers.get(1).startsWith("conn  0xa1  incarnation 2  gen 1 (push #1)") &&
+            headers.get(1).contains("  live  events 1"), result.describe());
+        assertTrue(headers.get(2).startsWith("other  0xa1  incarnation 1  gen 1 (push #0)"), result.describe());
+        final List<String> json = Cli.on(path, "--obj", "0xa1", "--json").exits(ExitCode.OK).lines().stream()
+            .filter(l -> l.startsWith("{\"type\":\"incarnation\"")).toList();
+        assertEquals(3, json.size());
+        assertTrue(json.get(0).contains("\"generation\":1,\"incarnation\":1,"), json.get(0));
+        assertTrue(json.get(1).contains("\"generation\":1,\"incarnation\":2,"), json.get(1));
+        assertTrue(json.get(2).contains("\"list\":\"other\"") && json.get(2).contains("\"incarnation\":1,"), json.get(2));
         assertEquals(List.of("connect, (1)", "close, (0)", "type=2", "reconnect, (1)", "elsewhere"), messages(result));
         assertEquals(2, result.lines().stream().filter(String::isEmpty).count(), "a blank line between histories");
     }

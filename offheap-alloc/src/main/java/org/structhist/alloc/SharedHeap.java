@@ -81,12 +81,20 @@ public final class SharedHeap implements AutoCloseable
      * Opens {@code path}, creating it with {@code options} if it does not exist; an existing heap must
      * have been created with the same capacity, poisoning and quarantine.
      *
-     * @throws HeapException when the file cannot be created, allocated or attached, or differs.
+     * @throws HeapException when the file cannot be created, allocated or attached, or differs, or the JVM
+     *                       lacks the flag Agrona needs ({@link StructHistory#AGRONA_JVM_FLAG}).
      */
     public static SharedHeap open(final Path path, final HeapOptions options)
     {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
+        if (!StructHistory.hasAgronaAccess())
+        {
+            // Without this, the first buffer throws Agrona's raw IllegalAccessError: an Error naming no flag.
+            throw new HeapException("the shared heap needs Agrona's access to memory, even with struct history " +
+                "off, and this JVM was started without it: add " + StructHistory.AGRONA_JVM_FLAG +
+                " to the java command line");
+        }
         final HeapFile file = HeapFile.createOrAttach(path, options);
         if (!file.created)
         {

@@ -28,6 +28,15 @@ public final class ChildProcess implements AutoCloseable
         return new ChildProcess(ChildJvm.of(mainClass).name(name).args(args).start());
     }
 
+    /**
+     * Starts {@code mainClass} as a user who forgot the JVM flags would: without Agrona's
+     * {@code --add-exports} and without {@code -Dstructhist=true}.
+     */
+    public static ChildProcess startWithoutAnyFlag(final Class<?> mainClass, final String name, final Object... args)
+    {
+        return new ChildProcess(ChildJvm.of(mainClass).name(name).switchedOff().withoutAgronaFlags().args(args).start());
+    }
+
     /** The java launcher of this JVM, for tests that start a child through a shell (ulimit). */
     public static String javaBinary()
     {

@@ -75,8 +75,35 @@ public final class HistoryAudit
      */
     public AuditedHistory audit(final Incarnation incarnation)
     {
-        final AuditedHistory history = audit(incarnation, requireReader().events(incarnation));
+        final List<Event> events = requireReader().events(incarnation);
+        final AuditedHistory history = audit(settled(incarnation, events), events);
         return attributesStaleEvents(incarnation.list()) ? withoutStaleNote(history) : history;
+    }
+
+    /**
+     * {@code incarnation} with its claimed net kept only if it agrees with {@code events}: in a file being
+     * written, the net, the count of claimed positions and the events are read at different instants. Read
+     * again after the events, an unchanged net and count mean every event read as VALID has its effect in the
+     * net (a writer adds it before it commits the record); anything else, and the net is not used.
+     */
+    private Incarnation settled(final Incarnation incarnation, final List<Event> events)
+    {
+        if (!incarnation.claimedRefDeltaKnown())
+        {
+            return incarnation;
+        }
+        final Incarnation again = reader.incarnation(incarnation.handle()).orElse(null);
+        final boolean beyond = !events.isEmpty() && events.get(events.size() - 1).position() >= incarnation.eventCount();
+        if (again != null && again.pushNumber() == incarnation.pushNumber() &&
+            again.eventCount() == incarnation.eventCount() && again.claimedRefDelta() == incarnation.claimedRefDelta() &&
+            !beyond)
+        {
+            return incarnation;
+        }
+        final Incarnation i = incarnation;
+        return new Incarnation(i.list(), i.slot(), i.generation(), i.pushNumber(), i.handle(), i.address(),
+            i.creatorPid(), i.creatorThreadId(), i.pushTimeNanos(), i.unref(), i.unrefTimeNanos(), i.eventCount(),
+            i.staleEventsDropped(), i.headerValid(), Incarnation.UNKNOWN_REF_DELTA);
     }
 
     private boolean attributesStaleEvents(final ListInfo list)

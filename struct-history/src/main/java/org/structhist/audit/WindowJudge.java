@@ -75,7 +75,9 @@ final class WindowJudge
         }
 
         // The lump of events whose effects are lost.
-        final long lost = Math.max(0, (long)incarnation.eventCount() - valid);
+        // Positions claimed: the incarnation's count, or more if the events were read after more were claimed.
+        final long claimed = Math.max(incarnation.eventCount(), n == 0 ? 0 : events.get(n - 1).position() + 1L);
+        final long lost = Math.max(0, claimed - valid);
         final long lumpBound = lost == 0 ? Long.MIN_VALUE : lumpBound(incarnation, events, w);
         final boolean netKnown = incarnation.claimedRefDeltaKnown() &&
             Math.abs(incarnation.claimedRefDelta() - keptNet) <= lost;

@@ -24,7 +24,12 @@ package org.structhist.format;
  * a writer probes; on an empty slot it appends its entry to the data region first, then CASes the
  * slot from 0 to its id: the entry is complete before any reader can reach it. If the CAS loses to an
  * equal string the winner's id is used (the loser's appended bytes are wasted, which is bounded by
- * the racing writers) and probing goes on past a different one.
+ * the racing writers) and probing goes on past a different one. A writer probes at most
+ * {@link #MAX_PROBES} slots from the string's home slot: a string that finds neither itself nor an
+ * empty slot within them is not interned (Strings Not Interned counts it), so one call costs the same
+ * however full the index is. Every writer stops at the same bound, so a string interned by one is found
+ * by the others; a string interned twice (two writers that disagree on the bound) is harmless, as ids
+ * are only ever read, never compared.
  */
 public final class StringTableDescriptor
 {
@@ -39,6 +44,9 @@ public final class StringTableDescriptor
     public static final int MAX_STRING_BYTES = 16 * 1024;
 
     public static final int NO_STRING = 0;
+
+    /** Index slots a writer probes at most, from the string's home slot. */
+    public static final int MAX_PROBES = 64;
 
     public static int entryLength(final int utf8Length)
     {

@@ -1,96 +1,82 @@
 package org.structhist.internal;
 
 /**
- * A process-local map from a key (a format string, a verb) to its id in the file, read on every
+ * A process-local cache from a key (a format string, a verb) to its id in the file, read on every
  * {@code log} without a lock and without allocating.
  * <p>
- * Open addressing over arrays that are never changed once published through the volatile
- * {@code table} field: an insert (the cold path, once per distinct key) copies the table under a lock
- * and publishes the copy. Lookups compare by identity first, as format strings are usually literals.
+ * Bounded, so that any number of distinct keys costs constant time and memory per call: a fixed
+ * array of {@link #CAPACITY} immutable entries in buckets of {@link #WAYS} (a bucket's first way holds
+ * its newest key; an insert shifts the others down and the oldest drops out). A key pushed out is
+ * looked up in the file again the next time it is used. There is no lock: entries are immutable (final
+ * fields, so a racing reader sees either the whole entry or none) and a lost race loses a cache entry,
+ * never an id, as every insert of a key caches the same id (the file's table gives one id per content).
+ * Four ways keep a working set of a few thousand keys from pushing each other out: 1,000 keys cycled
+ * stay cached. Lookups compare the key's hash, then identity (format strings are usually literals),
+ * then content.
  */
 public final class LocalIdCache
 {
     public static final int MISSING = -1;
 
-    private static final class Table
-    {
-        final Object[] keys;
-        final int[] ids;
-        final int size;
+    /** Entries kept: at most this many keys are held (and kept reachable) per cache. */
+    public static final int CAPACITY = 8192;
 
-        Table(final int capacity, final int size)
+    /** Entries per bucket. */
+    public static final int WAYS = 4;
+
+    private static final int BUCKET_MASK = CAPACITY / WAYS - 1;
+
+    private static final class Entry
+    {
+        final Object key;
+        final int hash;
+        final int id;
+
+        Entry(final Object key, final int hash, final int id)
         {
-            this.keys = new Object[capacity];
-            this.ids = new int[capacity];
-            this.size = size;
+            this.key = key;
+            this.hash = hash;
+            this.id = id;
         }
     }
 
-    private volatile Table table = new Table(64, 0);
+    private final Entry[] entries = new Entry[CAPACITY];
 
     /** The id cached for {@code key}, or {@link #MISSING}. */
     public int get(final Object key)
     {
-        final Table t = table;
-        final Object[] keys = t.keys;
-        final int mask = keys.length - 1;
-        int i = spread(key.hashCode()) & mask;
-        while (true)
+        final int hash = key.hashCode();
+        final int first = bucket(hash);
+        for (int way = first; way < first + WAYS; way++)
         {
-            final Object k = keys[i];
-            if (k == key)
-            {
-                return t.ids[i];
-            }
-            if (k == null)
+            final Entry entry = entries[way];
+            if (entry == null)
             {
                 return MISSING;
             }
-            if (k.equals(key))
+            if (entry.hash == hash && (entry.key == key || entry.key.equals(key)))
             {
-                return t.ids[i];
+                return entry.id;
             }
-            i = (i + 1) & mask;
         }
+        return MISSING;
     }
 
-    /** Caches {@code id} for {@code key}; the first id cached for a key wins. */
-    public synchronized int put(final Object key, final int id)
+    /** Caches {@code id} for {@code key} as its bucket's newest, dropping the bucket's oldest key if it is full; returns {@code id}. */
+    public int put(final Object key, final int id)
     {
-        final int existing = get(key);
-        if (existing != MISSING)
+        final int hash = key.hashCode();
+        final int first = bucket(hash);
+        for (int way = first + WAYS - 1; way > first; way--)
         {
-            return existing;
+            entries[way] = entries[way - 1];
         }
-        final Table old = table;
-        final int capacity = (old.size + 1) * 2 > old.keys.length ? old.keys.length * 2 : old.keys.length;
-        final Table copy = new Table(capacity, old.size + 1);
-        for (int i = 0; i < old.keys.length; i++)
-        {
-            if (old.keys[i] != null)
-            {
-                insert(copy, old.keys[i], old.ids[i]);
-            }
-        }
-        insert(copy, key, id);
-        table = copy;
+        entries[first] = new Entry(key, hash, id);
         return id;
     }
 
-    private static void insert(final Table t, final Object key, final int id)
+    private static int bucket(final int hash)
     {
-        final int mask = t.keys.length - 1;
-        int i = spread(key.hashCode()) & mask;
-        while (t.keys[i] != null)
-        {
-            i = (i + 1) & mask;
-        }
-        t.keys[i] = key;
-        t.ids[i] = id;
-    }
-
-    private static int spread(final int h)
-    {
-        return h ^ (h >>> 16);
+        return ((hash ^ (hash >>> 16)) & BUCKET_MASK) * WAYS;
     }
 }

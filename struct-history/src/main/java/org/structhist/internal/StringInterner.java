@@ -12,7 +12,10 @@ import static org.structhist.format.StringTableDescriptor.*;
  * Interns strings into the file's string table (see {@code StringTableDescriptor}), shared by every
  * process that maps the file: equal strings get one id whoever interns them first, with no lock.
  * This is the cold path; {@link LocalIdCache} keeps {@code log} from coming here more than once per
- * distinct string.
+ * distinct string it still holds.
+ * <p>
+ * A call costs at most {@code MAX_PROBES} index slots whatever the table holds: a string not found or
+ * placed within them is not interned (counted), and its caller stores its text in the record instead.
  */
 public final class StringInterner
 {
@@ -37,7 +40,8 @@ public final class StringInterner
         final byte[] utf8 = utf8(value);
         final int hash = hash(utf8);
         int appendedId = NO_STRING;
-        for (int probe = 0; probe <= indexMask; probe++)
+        final int probes = Math.min(MAX_PROBES, indexMask + 1);
+        for (int probe = 0; probe < probes; probe++)
         {
             final int slotOffset = indexOffset + ((hash + probe) & indexMask) * INDEX_SLOT_LENGTH;
             int id = buffer.getIntVolatile(slotOffset);

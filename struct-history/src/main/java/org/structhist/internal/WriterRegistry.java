@@ -4,11 +4,16 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 import static org.structhist.format.WriterRegistryDescriptor.*;
 
 /**
  * This process's entry in the file's writer registry (see {@code WriterRegistryDescriptor}): claimed
- * on open, its heartbeat refreshed by the {@link Ticker}, marked detached on close.
+ * on open, its heartbeat refreshed by the {@link Ticker}, marked detached on close, or at the latest by
+ * a shutdown hook when the JVM exits normally without close, so that only a crash or a kill leaves an
+ * entry attached with its process gone ("dead" in shdump).
  */
 public final class WriterRegistry
 {
@@ -34,8 +39,13 @@ public final class WriterRegistry
         final long monotonicNanos,
         final long coarseResolutionNanos)
     {
-        return register(buffer, layout, ProcessIdentity.PID, ProcessIdentity.START_MILLIS, wallNanos, monotonicNanos,
-            coarseResolutionNanos);
+        final WriterRegistry registry = register(buffer, layout, ProcessIdentity.PID, ProcessIdentity.START_MILLIS,
+            wallNanos, monotonicNanos, coarseResolutionNanos);
+        if (registry.isRegistered())
+        {
+            DetachAtExit.add(registry);
+        }
+        return registry;
     }
 
     /**
@@ -111,10 +121,51 @@ public final class WriterRegistry
 
     public void detach()
     {
+        DetachAtExit.remove(this);
         if (entryOffset != NOT_REGISTERED)
         {
             heartbeat(System.currentTimeMillis());
             buffer.putIntRelease(entryOffset + STATE_OFFSET, STATE_DETACHED);
+        }
+    }
+
+    /**
+     * This process's registrations not detached yet, and the one shutdown hook that detaches them on a
+     * normal exit (System.exit, the last non-daemon thread ending, SIGTERM/SIGINT). A hook cannot run on
+     * kill -9 or a crash: those entries stay attached, which is how shdump tells them from a clean exit.
+     */
+    private static final class DetachAtExit
+    {
+        private static final Set<WriterRegistry> ATTACHED = ConcurrentHashMap.newKeySet();
+
+        static
+        {
+            try
+            {
+                Runtime.getRuntime().addShutdownHook(new Thread(DetachAtExit::detachAll, "structhist-detach-at-exit"));
+            }
+            catch (final IllegalStateException alreadyExiting)
+            {
+                // Opened while the JVM shuts down: nothing will run the hook, close() is the only way out.
+            }
+        }
+
+        static void add(final WriterRegistry registry)
+        {
+            ATTACHED.add(registry);
+        }
+
+        static void remove(final WriterRegistry registry)
+        {
+            ATTACHED.remove(registry);
+        }
+
+        private static void detachAll()
+        {
+            for (final WriterRegistry registry : ATTACHED)
+            {
+                registry.detach();
+            }
         }
     }
 }

@@ -31,6 +31,8 @@ final class ProcessRegistryView
     /** Entries below {@link #threadEntriesScanned} that were claimed but not yet valid when looked at. */
     private int[] pendingThreadEntries = new int[0];
     private int pendingThreadEntryCount;
+    /** Whether entries read before may have been taken over since: set by {@link #refresh}, cleared by a rescan. */
+    private boolean takenOverMayHaveChanged;
 
     ProcessRegistryView(final AtomicBuffer buffer, final FileLayout layout, final StringTableView strings)
     {
@@ -72,6 +74,7 @@ final class ProcessRegistryView
     void refresh()
     {
         writersMayHaveChanged = true;
+        takenOverMayHaveChanged = true;
     }
 
     /** The writer registered with {@code pid}, if any. */
@@ -122,8 +125,8 @@ final class ProcessRegistryView
     }
 
     /**
-     * The registered name of thread {@code threadId} of {@code pid}, or "thread-ID". Threads that
-     * registered after the table was first read are found too: a name not known yet makes the reader look
+     * The registered name of thread {@code threadId} of {@code pid} ("virtual-ID" for an unnamed virtual
+     * thread), or "thread-ID". Threads that registered after the table was first read are found too: a name not known yet makes the reader look
      * at the entries added since, and at those that were still being written then.
      */
     String threadName(final int pid, final int threadId)
@@ -133,6 +136,17 @@ final class ProcessRegistryView
         if (known == null)
         {
             scanThreadTable();
+            known = threadNames.get(key);
+        }
+        if (known == null && takenOverMayHaveChanged && threadEntriesScanned >= layout.maxThreads)
+        {
+            // A full table's entries may have been taken over by new threads since they were read (see
+            // ThreadTableDescriptor): read them all again, once per refresh of a live file, not once per miss.
+            takenOverMayHaveChanged = false;
+            for (int i = 0; i < layout.maxThreads; i++)
+            {
+                readThreadEntry(i);
+            }
             known = threadNames.get(key);
         }
         return known != null ? known : "thread-" + threadId;
@@ -181,8 +195,21 @@ final class ProcessRegistryView
         {
             return false;
         }
-        final long tid = buffer.getLong(entry + ThreadTableDescriptor.THREAD_ID_OFFSET);
-        threadNames.put(threadKey(entryPid, (int)tid), strings.string(buffer.getInt(entry + ThreadTableDescriptor.NAME_ID_OFFSET)));
+        // One atomic read: an entry taken over by another thread changes its id and name together.
+        final long thread = buffer.getLongVolatile(entry + ThreadTableDescriptor.THREAD_OFFSET);
+        final int tid = ThreadTableDescriptor.threadId(thread);
+        final int nameId = ThreadTableDescriptor.nameId(thread);
+        final String name;
+        if (nameId == ThreadTableDescriptor.UNNAMED_VIRTUAL)
+        {
+            name = "virtual-" + tid;
+        }
+        else
+        {
+            final String stored = nameId == ThreadTableDescriptor.NO_NAME ? "" : strings.string(nameId);
+            name = stored.isEmpty() ? "thread-" + tid : stored;
+        }
+        threadNames.put(threadKey(entryPid, tid), name);
         return true;
     }
 

@@ -9,6 +9,8 @@ import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +29,10 @@ public final class HistoryTextRenderer
     private final HistoryReader reader;
     private final HistoryAudit audit;
     private final TextStyle style;
+    /** Per list, per address, the push numbers of its incarnations in the window, oldest first. */
+    private final Map<String, Map<Long, long[]>> pushesByAddress = new HashMap<>();
+    /** Every incarnation of the one address {@code show} prints, when it said so: see {@link #numberFrom}. */
+    private List<Incarnation> oneAddress;
 
     public HistoryTextRenderer(final HistoryReader reader, final HistoryAudit audit, final TextStyle style)
     {
@@ -47,8 +53,13 @@ public final class HistoryTextRenderer
         final Incarnation i = history.incarnation();
         final StringBuilder sb = new StringBuilder()
             .append(style.bold(i.list().name())).append("  ")
-            .append(style.bold(address(i.address())))
-            .append("  gen ").append(Integer.toUnsignedString(i.generation()))
+            .append(style.bold(address(i.address())));
+        final int number = incarnationNumber(i);
+        if (number > 0)
+        {
+            sb.append("  incarnation ").append(number);
+        }
+        sb.append("  gen ").append(Integer.toUnsignedString(i.generation()))
             .append(" (push #").append(i.pushNumber()).append(')');
         if (i.headerValid())
         {
@@ -187,6 +198,54 @@ public final class HistoryTextRenderer
             return "=" + e.count();
         }
         return computed == AuditedHistory.UNKNOWN ? "?" : String.valueOf(computed);
+    }
+
+    /**
+     * Which incarnation of its address in its list {@code i} is, 1 for the oldest still in the window
+     * (the slot's generation says which occupant of a slot it is, not which life of the address); 0 when
+     * its header is not valid (its address is unsure).
+     */
+    public int incarnationNumber(final Incarnation i)
+    {
+        if (!i.headerValid())
+        {
+            return 0;
+        }
+        if (oneAddress != null && oneAddress.get(0).address() == i.address())
+        {
+            return numberAmong(oneAddress, i);
+        }
+        final Map<Long, long[]> byAddress = pushesByAddress.computeIfAbsent(i.list().name(), name ->
+            reader.incarnations(i.list()).stream().filter(Incarnation::headerValid)
+                .collect(Collectors.groupingBy(Incarnation::address,
+                    Collectors.collectingAndThen(Collectors.toList(),
+                        all -> all.stream().mapToLong(Incarnation::pushNumber).sorted().toArray()))));
+        final long[] pushes = byAddress.get(i.address());
+        final int at = pushes == null ? -1 : Arrays.binarySearch(pushes, i.pushNumber());
+        return at < 0 ? 0 : at + 1;
+    }
+
+    /**
+     * Numbers the incarnations of one address from {@code all} of them (as {@code incarnationsOf} found
+     * them), so that {@code show} does not read every slot header of the lists again.
+     */
+    public void numberFrom(final List<Incarnation> all)
+    {
+        oneAddress = all.isEmpty() ? null : all;
+    }
+
+    private static int numberAmong(final List<Incarnation> all, final Incarnation i)
+    {
+        int number = 0;
+        for (final Incarnation other : all)
+        {
+            if (other.headerValid() && other.address() == i.address() && other.list().name().equals(i.list().name()) &&
+                other.pushNumber() <= i.pushNumber())
+            {
+                number++;
+            }
+        }
+        return number;
     }
 
     private String invalidText(final Event e)

@@ -563,10 +563,10 @@ class FormatDocFileTest
         for (int i = 0; i < registered; i++)
         {
             final int entry = table + i * DOC_THREAD_ENTRY;
-            if (b.getInt(entry + at(THREAD, "Pid")) == (int)pid &&
-                b.getLong(entry + at(THREAD, "Thread Id")) == Thread.currentThread().getId())
+            final long thread = b.getLong(entry + at(THREAD, "Thread"));
+            if (b.getInt(entry + at(THREAD, "Pid")) == (int)pid && (int)thread == (int)Thread.currentThread().getId())
             {
-                assertEquals(Thread.currentThread().getName(), string(b, b.getInt(entry + at(THREAD, "Name Id"))));
+                assertEquals(Thread.currentThread().getName(), string(b, (int)(thread >>> 32)), "Name: bits 32..63");
                 return;
             }
         }

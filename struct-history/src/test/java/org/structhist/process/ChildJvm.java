@@ -107,6 +107,7 @@ final class ChildJvm implements AutoCloseable
         private final Map<String, String> properties = new LinkedHashMap<>();
         private final List<String> args = new ArrayList<>();
         private boolean enabled = true;
+        private boolean agronaFlags = true;
         private String name;
 
         private Builder(final Class<?> mainClass)
@@ -119,6 +120,13 @@ final class ChildJvm implements AutoCloseable
         Builder switchedOff()
         {
             enabled = false;
+            return this;
+        }
+
+        /** Starts the child without {@link #AGRONA_FLAGS}, as a user who forgot them would. */
+        Builder withoutAgronaFlags()
+        {
+            agronaFlags = false;
             return this;
         }
 
@@ -151,7 +159,10 @@ final class ChildJvm implements AutoCloseable
             command.add("-Xmx128m");
             command.add("-XX:+UseSerialGC");
             command.add("-XX:-UsePerfData");
-            command.addAll(AGRONA_FLAGS);
+            if (agronaFlags)
+            {
+                command.addAll(AGRONA_FLAGS);
+            }
             if (enabled)
             {
                 command.add("-D" + StructHistory.ENABLED_PROPERTY + "=true");

@@ -23,7 +23,7 @@ public final class NoSpaceChild
         {
             final HistoryFile file = HistoryFile.open(Paths.get(args[0]),
                 FileOptions.defaults().sizeBytes(Long.parseLong(args[1])));
-            file.list("conns").push(1).log(null, "written");
+            file.list("conns").push(1).log(ChildVerb.WRITE, "written");
             System.out.println("CREATED");
             System.exit(1);
         }

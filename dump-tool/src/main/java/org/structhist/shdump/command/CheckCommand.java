@@ -41,6 +41,9 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--json", description = "JSON lines: one \"anomaly\" object per anomaly, then a \"summary\".")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    RunFilter runs;
+
     @Override
     public Integer call()
     {
@@ -48,6 +51,7 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         final HistoryAudit audit = new HistoryAudit(reader);
         final PrintWriter out = out();
         final Style style = style();
+        runs.resolve(reader);
         final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
@@ -74,8 +78,12 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
             }
             for (final AuditedHistory history : audit.auditList(info))
             {
-                histories++;
                 final Incarnation incarnation = history.incarnation();
+                if (!runs.includes(reader, incarnation))
+                {
+                    continue;
+                }
+                histories++;
                 if (history.hasBug())
                 {
                     withAnomalies++;
@@ -100,7 +108,8 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
                         Integer.toUnsignedString(incarnation.generation()));
                 }
             }
-            for (final EvictedHistory evicted : audit.evicted(info))
+            // Evicted pushes are known by push number only, not by who made them: not shown for one process or run.
+            for (final EvictedHistory evicted : runs.isSet() ? List.<EvictedHistory>of() : audit.evicted(info))
             {
                 final String address = evicted.stale().address() == 0 ? "push #" + evicted.stale().pushNumber() :
                     Address.format(evicted.stale().address());

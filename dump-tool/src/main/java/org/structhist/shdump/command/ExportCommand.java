@@ -72,6 +72,9 @@ public final class ExportCommand extends FileCommand implements Callable<Integer
             "renamed: a failed export leaves nothing.")
     String output;
 
+    @picocli.CommandLine.Mixin
+    RunFilter runs;
+
     @Option(names = "--force", description = "Replace FILE if it exists.")
     boolean force;
 
@@ -124,6 +127,12 @@ public final class ExportCommand extends FileCommand implements Callable<Integer
 
     /** The incarnations to export: of --obj, else every one, in --list or in every list. */
     private List<Incarnation> select(final HistoryReader reader)
+    {
+        runs.resolve(reader);
+        return selectAll(reader).stream().filter(i -> runs.includes(reader, i)).toList();
+    }
+
+    private List<Incarnation> selectAll(final HistoryReader reader)
     {
         final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())

@@ -62,6 +62,9 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
     @Option(names = "--limit", paramLabel = "N", description = "At most N lines (the newest N).")
     Integer limit;
 
+    @picocli.CommandLine.Mixin
+    RunFilter runs;
+
     @Option(names = "--json", description = "JSON lines: one \"incarnation\" object each.")
     boolean json;
 
@@ -77,6 +80,7 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
         final Style style = style();
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style);
         final PrintWriter out = out();
+        runs.resolve(reader);
         final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
@@ -92,6 +96,12 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
             }
             for (final AuditedHistory history : audit.auditList(info))
             {
+                // Every incarnation of the list is audited (an address pushed again is a fact of the list),
+                // then selected.
+                if (!runs.includes(reader, history.incarnation()))
+                {
+                    continue;
+                }
                 if (matches(history))
                 {
                     selected.add(history);

@@ -76,7 +76,9 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             // As in objects and check: a list name that is not in the file is a mistake in the command.
             throw new ShdumpException(ExitCode.USAGE, "no list '" + list + "' in " + reader.name());
         }
-        final List<Incarnation> found = reader.incarnationsOf(address).stream()
+        final List<Incarnation> all = reader.incarnationsOf(address);
+        renderer.numberFrom(all);
+        final List<Incarnation> found = all.stream()
             .filter(i -> list == null || i.list().name().equals(list))
             .toList();
         if (found.isEmpty())

@@ -11,6 +11,7 @@ import org.structhist.render.HistoryTextRenderer;
 import org.structhist.render.Times;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -53,6 +54,18 @@ public final class HistoryRenderer
         return HistoryTextRenderer.refsCell(e, computed);
     }
 
+    /** See {@link HistoryTextRenderer#incarnationNumber}. */
+    public int incarnationNumber(final Incarnation i)
+    {
+        return text.incarnationNumber(i);
+    }
+
+    /** See {@link HistoryTextRenderer#numberFrom}. */
+    public void numberFrom(final List<Incarnation> all)
+    {
+        text.numberFrom(all);
+    }
+
     /** The incarnation as one JSON object (the "incarnation" line of show/objects --json). */
     public Json incarnationJson(final AuditedHistory history)
     {
@@ -62,6 +75,7 @@ public final class HistoryRenderer
             .field("type", "incarnation")
             .field("list", i.list().name())
             .field("address", Address.format(i.address()))
+            .field("incarnation", incarnationNumber(i), incarnationNumber(i) > 0)
             .field("generation", Integer.toUnsignedLong(i.generation()))
             .field("push", i.pushNumber())
             .field("handle", "0x" + Long.toHexString(i.handle()))

@@ -73,7 +73,7 @@ class StructHistoryExtensionTest
             "1 object has a refcount anomaly"), message);
         assertTrue(message.contains("0xd0b1e in 'fixture connections': REFCOUNT_BELOW_ZERO"), message);
         // The history as shdump prints it: its header, and the extra unref's row with the count it logged.
-        assertTrue(message.contains("\nfixture connections  0xd0b1e  gen "), message);
+        assertTrue(message.contains("\nfixture connections  0xd0b1e  incarnation 1  gen "), message);
         assertTrue(message.lines().anyMatch(l -> l.contains("CONN_UNREF") && l.contains("=-1") &&
             l.endsWith("timer closes it again")), message);
         assertTrue(message.contains("open it: ./shdump --obj 0xd0b1e --file " + run.file), message);

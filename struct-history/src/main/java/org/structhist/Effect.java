@@ -13,7 +13,19 @@ public enum Effect
     /** One reference fewer. */
     UNREF(2),
     /** The object is destroyed: any later event is a use after destroy. */
-    DESTROY(3);
+    DESTROY(3),
+    /**
+     * One of the logging thread's references is handed to another owner (a worker, a queue, another
+     * process): the count does not change, but the reference is no longer the logger's to drop. The audit
+     * uses it to say whose unref was one too many; a reader that does not know it reads it as NONE.
+     */
+    HANDOFF(4),
+    /**
+     * The library caught a bug on the object where it happened and refused the operation (a ref from zero,
+     * an unref below zero, a double free, a use after free): the event itself is the evidence, whatever the
+     * clocks say. No change to the count. A reader that does not know it reads it as NONE.
+     */
+    CAUGHT(5);
 
     private final int code;
 
@@ -36,6 +48,8 @@ public enum Effect
             case 1: return REF;
             case 2: return UNREF;
             case 3: return DESTROY;
+            case 4: return HANDOFF;
+            case 5: return CAUGHT;
             default: return NONE;
         }
     }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.structhist.HistoryFile;
 import org.structhist.alloc.SharedHeap;
 import org.structhist.shdump.ExportFixture.Run;
-import org.structhist.shdump.audit.AnomalyKind;
+import org.structhist.audit.AnomalyKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;

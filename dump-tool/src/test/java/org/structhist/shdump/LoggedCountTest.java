@@ -37,9 +37,13 @@ class LoggedCountTest
         }
         final List<String> rows = Cli.on(path, "--obj", "0xc7").exits(ExitCode.OK).errEmpty().lines();
         final int refsEnd = rows.get(1).indexOf("REFS") + "REFS".length(); // the column is right-aligned
-        final List<String> refs = rows.stream().skip(2).map(l -> l.substring(0, refsEnd).trim())
+        // The event rows only: the audit's lines follow them (the logged -1 is a refcount below zero).
+        final List<String> refs = rows.stream().skip(2).filter(l -> l.matches(" +\\d+ .*"))
+            .map(l -> l.substring(0, refsEnd).trim())
             .map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
         assertEquals(List.of("1", "=5", "=-1"), refs, String.join("\n", rows));
+        assertTrue(rows.contains("  ! REFCOUNT_BELOW_ZERO  #2  refcount below zero (refcount -1 logged)"),
+            String.join("\n", rows));
 
         final List<String> json = Cli.on(path, "--obj", "0xc7", "--json").exits(ExitCode.OK).errEmpty().lines();
         assertTrue(json.get(1).endsWith(",\"refs\":1,\"stack\":null,\"count\":null}"), json.get(1));

@@ -1,14 +1,18 @@
 package org.structhist.shdump.command;
 
+import org.structhist.reader.Event;
+import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
 import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.ShdumpException;
-import org.structhist.shdump.audit.Anomaly;
-import org.structhist.shdump.audit.AuditedHistory;
-import org.structhist.shdump.audit.HistoryAudit;
+import org.structhist.audit.Anomaly;
+import org.structhist.audit.AnomalyKind;
+import org.structhist.audit.AuditedHistory;
+import org.structhist.audit.EvictedHistory;
+import org.structhist.audit.HistoryAudit;
 import org.structhist.shdump.output.Json;
 import org.structhist.shdump.output.Style;
 import org.structhist.shdump.output.Table;
@@ -20,15 +24,15 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code shdump check}: audits every history in the window; exit 1 if any anomaly. */
+/** {@code shdump check}: audits every history in the window; exit 1 if any anomaly that is a bug. */
 @Command(
     name = "check",
     header = "Audit every history for refcount and lifetime bugs; exit 1 if any.",
-    description = "Audits every history in the window and prints one line per anomaly, with the address, generation and the event that shows it: an event after DESTROY (use after free), a refcount below zero, a double DESTROY, a DESTROY while references remain, an object still live when every process that used it is dead (leak at death), events refused through stale handles, a writer that died mid-record, a corrupt record. Exit code 1 if there is any, for scripts.",
+    description = "Audits every history in the window and prints one line per anomaly, with the address, generation and the first event that proves it (position, time, pid, thread, verb), and where the history shows it the cause in one line: an event after DESTROY (use after free), a refcount below zero, a reference taken from zero, zero reached twice, a double DESTROY, a DESTROY while references remain, an address pushed again while live, an object still live when every process that used it is dead (leak at death), a writer that died mid-record, a corrupt record. Where events carry counts it judges by them; elsewhere only what the timestamps prove (see docs/DESIGN.md). Events logged through stale handles (STALE_HANDLE_EVENTS) are information about a window too small, not bugs. Exit code 1 if there is any bug, for scripts.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump check",
-        "  shdump check --list 'TCP con' --json | jq -r .address"})
+        "  shdump check --list 'TCP con' --json | jq -r 'select(.information == false) | .address'"})
 public final class CheckCommand extends FileCommand implements Callable<Integer>
 {
     @Option(names = "--list", paramLabel = "NAME", description = "Only this list.")
@@ -53,11 +57,12 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         {
             throw new ShdumpException(ExitCode.USAGE, "no list '" + list + "' in " + reader.name());
         }
-        final Table table = new Table("ANOMALY", "LIST", "ADDRESS", "GEN", "#", "TIME (UTC)", "PID", "VERB", "DETAIL")
-            .alignRight(3, 4, 6);
+        final Table table = new Table("ANOMALY", "LIST", "ADDRESS", "GEN", "#", "TIME (UTC)", "PID", "THREAD", "VERB",
+            "DETAIL").alignRight(3, 4, 6);
         int histories = 0;
         int withAnomalies = 0;
         int anomalies = 0;
+        int information = 0;
         for (final ListInfo info : lists)
         {
             if (info.problem() != null)
@@ -71,76 +76,130 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
                 }
                 continue;
             }
-            for (final Incarnation incarnation : reader.incarnations(info))
+            for (final AuditedHistory history : audit.auditList(info))
             {
+                final Incarnation incarnation = history.incarnation();
                 if (!runs.includes(reader, incarnation))
                 {
                     continue;
                 }
                 histories++;
-                final AuditedHistory history = audit.audit(incarnation);
-                if (!history.anomalies().isEmpty())
+                if (history.hasBug())
                 {
                     withAnomalies++;
                 }
                 for (final Anomaly anomaly : history.anomalies())
                 {
-                    anomalies++;
+                    if (anomaly.information())
+                    {
+                        information++;
+                    }
+                    else
+                    {
+                        anomalies++;
+                    }
                     if (json)
                     {
-                        out.println(json(anomaly, incarnation));
+                        out.println(json(anomaly, info, Address.format(incarnation.address()),
+                            Integer.toUnsignedLong(incarnation.generation())));
                         continue;
                     }
-                    table.row(anomaly.kind().name(), info.name(), Address.format(incarnation.address()),
-                        Integer.toUnsignedString(incarnation.generation()),
-                        anomaly.event() == null ? "" : String.valueOf(anomaly.event().position()),
-                        anomaly.event() == null || anomaly.event().wallNanos() == 0 ? "" :
-                            Times.timeOfDay(anomaly.event().wallNanos()),
-                        anomaly.event() == null ? "" : String.valueOf(anomaly.event().pid()),
-                        anomaly.event() == null ? "" : anomaly.event().verb(),
-                        anomaly.kind().description() + ": " + anomaly.detail() +
-                            (anomaly.event() == null || anomaly.event().message().isEmpty() ? "" :
-                                " [" + anomaly.event().message() + "]"));
+                    row(table, anomaly, info, Address.format(incarnation.address()),
+                        Integer.toUnsignedString(incarnation.generation()));
+                }
+            }
+            // Evicted pushes are known by push number only, not by who made them: not shown for one process or run.
+            for (final EvictedHistory evicted : runs.isSet() ? List.<EvictedHistory>of() : audit.evicted(info))
+            {
+                final String address = evicted.stale().address() == 0 ? "push #" + evicted.stale().pushNumber() :
+                    Address.format(evicted.stale().address());
+                for (final Anomaly anomaly : evicted.anomalies())
+                {
+                    if (anomaly.information())
+                    {
+                        information++;
+                    }
+                    else
+                    {
+                        anomalies++;
+                    }
+                    if (json)
+                    {
+                        out.println(json(anomaly, info, evicted.stale().address() == 0 ? null : address,
+                            evicted.generation()).field("push", evicted.stale().pushNumber()));
+                        continue;
+                    }
+                    row(table, anomaly, info, address, String.valueOf(evicted.generation()));
                 }
             }
         }
         if (json)
         {
             out.println(Json.object().field("type", "summary").field("histories", histories)
-                .field("withAnomalies", withAnomalies).field("anomalies", anomalies));
+                .field("withAnomalies", withAnomalies).field("anomalies", anomalies).field("information", information));
         }
         else
         {
             if (!table.isEmpty())
             {
-                table.print(out, "", style, (column, cell, row) -> column == 0 ? style.red(cell) : cell);
+                table.print(out, "", style, (column, cell, row) -> column != 0 ? cell :
+                    cell.startsWith(AnomalyKind.STALE_HANDLE_EVENTS.name()) ? style.yellow(cell) : style.red(cell));
             }
             out.println((anomalies == 0 ? style.green("no anomalies") : style.red(anomalies + " anomalies")) +
-                " in " + histories + " histories checked (" + withAnomalies + " with anomalies) in " + reader.name());
+                " in " + histories + " histories checked (" + withAnomalies + " with anomalies) in " + reader.name() +
+                (information == 0 ? "" : "; " + information + (information == 1 ? " note" : " notes") +
+                    " about the window (not bugs)"));
         }
         out.flush();
         return anomalies == 0 ? ExitCode.OK : ExitCode.FOUND;
     }
 
-    private static Json json(final Anomaly anomaly, final Incarnation incarnation)
+    private static void row(final Table table, final Anomaly anomaly, final ListInfo info, final String address,
+        final String generation)
+    {
+        final Event e = anomaly.event();
+        final boolean valid = e != null && e.status() == EventStatus.VALID;
+        table.row(anomaly.kind().name(), info.name(), address, generation,
+            e == null ? "" : String.valueOf(e.position()),
+            !valid || e.wallNanos() == 0 ? "" : Times.timeOfDay(e.wallNanos()),
+            e == null ? "" : String.valueOf(e.pid()),
+            valid ? e.threadName() : "",
+            valid ? e.verb() : "",
+            anomaly.kind().description() + ": " + anomaly.detail() +
+                (!valid || e.message().isEmpty() ? "" : " [" + e.message() + "]") +
+                (anomaly.cause() == null ? "" : "; cause: " + anomaly.cause()));
+    }
+
+    private static Json json(final Anomaly anomaly, final ListInfo info, final String address, final long generation)
     {
         final Json json = Json.object()
             .field("type", "anomaly")
             .field("kind", anomaly.kind().name())
-            .field("list", incarnation.list().name())
-            .field("address", Address.format(incarnation.address()))
-            .field("generation", Integer.toUnsignedLong(incarnation.generation()))
+            .field("list", info.name())
+            .field("address", address)
+            .field("generation", generation)
             .field("detail", anomaly.detail());
-        if (anomaly.event() != null)
+        final Event e = anomaly.event();
+        if (e != null)
         {
-            json.field("position", anomaly.event().position())
-                .field("pid", anomaly.event().pid());
+            json.field("position", e.position())
+                .field("pid", e.pid());
             // A record that is not a valid event has no verb, message or time worth showing.
-            if (anomaly.event().status() == org.structhist.reader.EventStatus.VALID)
+            if (e.status() == EventStatus.VALID)
             {
-                json.field("verb", anomaly.event().verb())
-                    .field("message", anomaly.event().message())
-                    .field("time", Times.iso(anomaly.event().wallNanos()));
+                json.field("verb", e.verb())
+                    .field("message", e.message())
+                    .field("time", Times.iso(e.wallNanos()))
+                    .field("thread", e.threadName());
+            }
+        }
+        json.field("information", anomaly.information());
+        if (anomaly.cause() != null)
+        {
+            json.field("cause", anomaly.cause());
+            if (anomaly.causeEvent() != null)
+            {
+                json.field("causePosition", anomaly.causeEvent().position());
             }
         }
         return json;

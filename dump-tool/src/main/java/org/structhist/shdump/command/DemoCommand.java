@@ -2,19 +2,17 @@ package org.structhist.shdump.command;
 
 import org.structhist.Effect;
 import org.structhist.HistoryFormatException;
+import org.structhist.audit.Anomaly;
+import org.structhist.audit.AnomalyKind;
+import org.structhist.audit.HistoryAudit;
 import org.structhist.reader.Event;
 import org.structhist.reader.HistoryReader;
-import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
 import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.Shdump;
 import org.structhist.shdump.ShdumpException;
-import org.structhist.shdump.audit.Anomaly;
-import org.structhist.shdump.audit.AnomalyKind;
-import org.structhist.shdump.audit.AuditedHistory;
-import org.structhist.shdump.audit.HistoryAudit;
 import org.structhist.shdump.demo.ServerProcess;
 import org.structhist.shdump.demo.TcpServer;
 import org.structhist.shdump.output.Style;
@@ -29,10 +27,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /**
  * {@code shdump demo}: the OpenSIPS TCP refcount bug, replayed and solved in a few seconds. A server in
@@ -138,23 +136,22 @@ public final class DemoCommand implements Callable<Integer>
         out.println(style.bold("2. shdump check --file " + file));
         out.flush();
         Shdump.run(out, err, args(flags, "--file", file.toString(), "check"));
-        out.println(wrap("   ", "LEAK_AT_DEATH: connections still open when the server died, as after any crash. " +
-            "USE_AFTER_DESTROY: the bug, on the connection the backtrace named.", "   "));
-        out.println();
-
-        final Optional<AuditedHistory> culprit = usedAfterDestroy(file, Address.parse(address));
-        if (culprit.isEmpty())
+        final Optional<Anomaly> bug = bugOf(file, Address.parse(address));
+        if (bug.isEmpty())
         {
             out.flush();
-            err.println("shdump demo: no history shows " + address + " used after it was destroyed: the culprit " +
+            err.println("shdump demo: the audit finds no bug in the history of " + address + ": the culprit " +
                 "was not found");
             return ExitCode.FOUND;
         }
+        out.println(wrap("   ", "LEAK_AT_DEATH: connections still open when the server died, as after any crash. " +
+            bug.get().kind().name() + ": the bug, on the connection the backtrace named.", "   "));
+        out.println();
         out.println(style.bold("3. shdump --obj " + address + " --file " + file));
         out.flush();
         Shdump.run(out, err, args(flags, "--file", file.toString(), "--obj", address));
         out.println();
-        out.println(wrap("", explain(culprit.get()), ""));
+        out.println(wrap("", explain(bug.get()), ""));
         out.println();
 
         final String f = file.toString();
@@ -207,8 +204,11 @@ public final class DemoCommand implements Callable<Integer>
         }
     }
 
-    /** The audited history of {@code address} that shows a use after destroy, if the file holds one. */
-    private static Optional<AuditedHistory> usedAfterDestroy(final Path file, final long address)
+    /**
+     * The first bug (not information) the audit finds in the history of {@code address}, preferring one whose
+     * cause it could name; empty when there is none.
+     */
+    private static Optional<Anomaly> bugOf(final Path file, final long address)
     {
         try (HistoryReader reader = HistoryReader.open(file))
         {
@@ -218,79 +218,30 @@ public final class DemoCommand implements Callable<Integer>
             {
                 return Optional.empty();
             }
-            for (final Incarnation incarnation : reader.incarnations(list.get()))
-            {
-                if (incarnation.address() != address)
-                {
-                    continue;
-                }
-                final AuditedHistory history = audit.audit(incarnation);
-                if (history.has(AnomalyKind.USE_AFTER_DESTROY))
-                {
-                    return Optional.of(history);
-                }
-            }
-            return Optional.empty();
+            return audit.auditList(list.get()).stream()
+                .filter(h -> h.incarnation().address() == address)
+                .flatMap(h -> h.anomalies().stream())
+                .filter(a -> !a.information() && a.kind() != AnomalyKind.LEAK_AT_DEATH)
+                .min(Comparator.comparing((Anomaly a) -> a.cause() == null));
         }
     }
 
     /**
-     * How to read the history just shown, with its own positions: the hand-off before the destroy, the
-     * unrefs that followed it, the use after. Derived from the events, so it says what this run shows.
+     * How to read the history just shown: the audit's own culprit line, quoted, and what it means for this
+     * server. Derived from the audit, so it says what this run shows.
      */
-    static String explain(final AuditedHistory history)
+    static String explain(final Anomaly bug)
     {
-        final List<Event> events = history.events();
-        final Event use = history.anomalies().stream()
-            .filter(a -> a.kind() == AnomalyKind.USE_AFTER_DESTROY)
-            .map(Anomaly::event)
-            .findFirst()
-            .orElseThrow();
-        int destroy = -1;
-        for (int i = 0; i < events.size() && destroy < 0; i++)
+        final String line = "The audit's culprit line: " + bug.culpritLine() + ".";
+        final Event culprit = bug.causeEvent();
+        if (culprit == null || culprit.effect() != Effect.UNREF)
         {
-            if (events.get(i).effect() == Effect.DESTROY)
-            {
-                destroy = i;
-            }
+            return line + " The unrefs before the destroy show who dropped a reference that was not theirs.";
         }
-        final Event destroyEvent = events.get(destroy);
-        final String destroyer = destroyEvent.threadName();
-        final String usedAt = "#" + use.position() + " (\"" + use.message() + "\")";
-        // The hand-off tcp-main made before the destroy, and the reference it took for the worker.
-        int handOff = -1;
-        for (int i = destroy - 1; i >= 0 && handOff < 0; i--)
-        {
-            if ("TCP_SEND2CHILD".equals(events.get(i).verb()))
-            {
-                handOff = i;
-            }
-        }
-        final List<Event> unrefs = new ArrayList<>();
-        for (int i = handOff + 1; i < destroy; i++)
-        {
-            if (events.get(i).effect() == Effect.UNREF && events.get(i).threadName().equals(destroyer))
-            {
-                unrefs.add(events.get(i));
-            }
-        }
-        final Event ref = handOff > 0 && events.get(handOff - 1).effect() == Effect.REF ? events.get(handOff - 1) : null;
-        if (handOff < 0 || ref == null || unrefs.size() < 2)
-        {
-            return "What happened: " + destroyer + " destroyed the connection at #" + destroyEvent.position() +
-                ", and " + use.threadName() + ", which still held a reference, used it at " + usedAt +
-                ". The unrefs before the destroy show who dropped a reference that was not theirs.";
-        }
-        final Event give = events.get(handOff);
-        return "What happened: " + give.threadName() + " took a reference for a worker and handed the connection " +
-            "over (#" + ref.position() + " \"" + ref.message() + "\", #" + give.position() + " " + give.verb() + " " +
-            give.message() +
-            "). " + destroyer + " dropped " + unrefs.size() + " references where it was given one (" +
-            unrefs.stream().map(e -> "#" + e.position() + " \"" + e.message() + "\"").collect(Collectors.joining(", ")) +
-            "), and the last of them destroyed the connection (#" + destroyEvent.position() + " " +
-            destroyEvent.verb() + "). " + use.threadName() + " still counted on its own reference and used it at " +
-            usedAt + ": the crash. The bug is the extra unref on the async write path in " + destroyer +
-            ", not in tcp_conn_write, where the backtrace points.";
+        return line + " So the bug is the extra unref " + culprit.threadName() + " logged at #" + culprit.position() +
+            " (\"" + culprit.message() + "\"), on its asynchronous write path: it destroyed the connection while " +
+            TcpServer.MAIN_THREAD + " still counted on its own reference, and " + TcpServer.MAIN_THREAD +
+            "'s next send on it crashed, in tcp_conn_write, where the backtrace points.";
     }
 
     private static String[] args(final List<String> flags, final String... rest)

@@ -9,9 +9,9 @@ import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.ShdumpException;
 import org.structhist.shdump.TimeArgument;
-import org.structhist.shdump.audit.AuditedHistory;
-import org.structhist.shdump.audit.HistoryAudit;
-import org.structhist.shdump.audit.LifeState;
+import org.structhist.audit.AuditedHistory;
+import org.structhist.audit.HistoryAudit;
+import org.structhist.audit.LifeState;
 import org.structhist.shdump.output.HistoryRenderer;
 import org.structhist.shdump.output.Style;
 import org.structhist.shdump.output.Table;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 @Command(
     name = "objects",
     header = "One line per incarnation in the window: state, refcount, anomaly flags.",
-    description = "One line per incarnation in the window, oldest push first: address, generation, list, state (live, unref, destroyed, leaked), events, refcount now (from the verbs), first and last event time, and anomaly flags (UAD use after destroy, NEG refcount below zero, DD double destroy, DWR destroy with refs, LEAK live at death, STALE stale-handle events, DIED writer died mid-record, CORRUPT corrupt record).",
+    description = "One line per incarnation in the window, oldest push first: address, generation, list, state (live, unref, destroyed, leaked), events, refcount now (from the verbs), first and last event time, and anomaly flags (UAD use after destroy, NEG refcount below zero, DD double destroy, DWR destroy with refs, LEAK live at death, STALE stale-handle events (information), DIED writer died mid-record, CORRUPT corrupt record, ZERO reference taken from zero, ZERO2 zero reached twice, TWICE pushed again while live).",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump objects --list 'TCP con' --live",
@@ -94,13 +94,14 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
                 err().println("shdump: list '" + info.name() + "' is corrupt and was skipped: " + info.problem());
                 continue;
             }
-            for (final Incarnation incarnation : reader.incarnations(info))
+            for (final AuditedHistory history : audit.auditList(info))
             {
-                if (!runs.includes(reader, incarnation))
+                // Every incarnation of the list is audited (an address pushed again is a fact of the list),
+                // then selected.
+                if (!runs.includes(reader, history.incarnation()))
                 {
                     continue;
                 }
-                final AuditedHistory history = audit.audit(incarnation);
                 if (matches(history))
                 {
                     selected.add(history);

@@ -7,8 +7,8 @@ import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.ShdumpException;
 import org.structhist.shdump.TimeArgument;
-import org.structhist.shdump.audit.AuditedHistory;
-import org.structhist.shdump.audit.HistoryAudit;
+import org.structhist.audit.AuditedHistory;
+import org.structhist.audit.HistoryAudit;
 import org.structhist.shdump.heap.HeapView;
 import org.structhist.shdump.output.HistoryRenderer;
 import org.structhist.shdump.output.Json;
@@ -89,9 +89,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
         }
         final Predicate<Event> shown = filter();
         boolean first = true;
-        for (final Incarnation incarnation : found)
+        for (final AuditedHistory history : audited(audit, found))
         {
-            final AuditedHistory history = audit.audit(incarnation);
             if (json)
             {
                 final Json line = renderer.incarnationJson(history);
@@ -112,7 +111,7 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             }
             first = false;
             // Read again for each incarnation: a live heap may have freed or reused the chunk meanwhile.
-            renderer.print(out, history, shown, heap == null ? null : heap.describe(address, incarnation.handle()));
+            renderer.print(out, history, shown, heap == null ? null : heap.describe(address, history.incarnation().handle()));
         }
         out.flush();
         return ExitCode.OK;
@@ -125,5 +124,18 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             (threads == null || threads.contains(e.threadName()) || threads.contains(String.valueOf(e.threadId()))) &&
             (since == null || e.wallNanos() >= since) &&
             (until == null || e.wallNanos() <= until);
+    }
+
+    /** Each incarnation audited, with what only its list shows (pushed again while live), list by list. */
+    private static List<AuditedHistory> audited(final HistoryAudit audit, final List<Incarnation> found)
+    {
+        final java.util.Map<Integer, List<AuditedHistory>> byList = new java.util.LinkedHashMap<>();
+        for (final Incarnation incarnation : found)
+        {
+            byList.computeIfAbsent(incarnation.list().index(), i -> new java.util.ArrayList<>()).add(audit.audit(incarnation));
+        }
+        final List<AuditedHistory> result = new java.util.ArrayList<>();
+        byList.values().forEach(histories -> result.addAll(HistoryAudit.pushedWhileLive(histories)));
+        return result;
     }
 }

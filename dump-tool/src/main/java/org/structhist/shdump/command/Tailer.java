@@ -5,7 +5,7 @@ import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
-import org.structhist.shdump.audit.AuditedHistory;
+import org.structhist.audit.RefcountReplay;
 import org.structhist.shdump.output.TailLines;
 import org.structhist.shdump.output.TailLines.NotSeen;
 
@@ -176,7 +176,7 @@ public final class Tailer
                 if (p < ringStart)
                 {
                     notSeen(t, p, ringStart, batch);
-                    t.refs = AuditedHistory.UNKNOWN;
+                    t.refs = RefcountReplay.UNKNOWN;
                     t.advanceTo(ringStart);
                     continue;
                 }
@@ -190,7 +190,7 @@ public final class Tailer
             switch (event.status())
             {
                 case VALID:
-                    t.refs = afterEffect(t.refs, event);
+                    t.refs = RefcountReplay.after(t.refs, event.effect());
                     final Incarnation display = t.display;
                     final long refs = t.refs;
                     batch.add(event.wallNanos(), () -> lines.event(display, event, refs));
@@ -207,7 +207,7 @@ public final class Tailer
                     final boolean mismatch = event.status() == EventStatus.CHECKSUM_MISMATCH;
                     invalid(t, event, mismatch ? "[checksum mismatch: not a valid event]" :
                         "[corrupt record: a stamp no writer leaves]", mismatch ? "checksum mismatch" : "corrupt", batch);
-                    t.refs = AuditedHistory.UNKNOWN;
+                    t.refs = RefcountReplay.UNKNOWN;
                     t.advanceTo(p + 1);
                     break;
             }
@@ -244,7 +244,7 @@ public final class Tailer
             return false;
         }
         invalid(t, event, note, jsonNote, batch);
-        t.refs = AuditedHistory.UNKNOWN;
+        t.refs = RefcountReplay.UNKNOWN;
         t.advanceTo(event.position() + 1);
         return true;
     }
@@ -281,23 +281,6 @@ public final class Tailer
             final int count = t.lastCount - t.next;
             batch.marker(() -> lines.notSeen(display, from, count, true, NotSeen.LEFT_WINDOW));
             batchesOfPoll.add(batch);
-        }
-    }
-
-    private static long afterEffect(final long refs, final Event event)
-    {
-        if (refs == AuditedHistory.UNKNOWN)
-        {
-            return refs;
-        }
-        switch (event.effect())
-        {
-            case REF:
-                return refs + 1;
-            case UNREF:
-                return refs - 1;
-            default:
-                return refs;
         }
     }
 
@@ -351,7 +334,7 @@ public final class Tailer
             this.next = next;
             this.lastCount = next;
             this.droppedBeforeStartBelow = droppedBeforeStartBelow;
-            this.refs = next == 0 ? 0 : AuditedHistory.UNKNOWN;
+            this.refs = next == 0 ? 0 : RefcountReplay.UNKNOWN;
         }
 
         void advanceTo(final int position)

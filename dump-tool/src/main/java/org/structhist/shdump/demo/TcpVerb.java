@@ -8,7 +8,8 @@ enum TcpVerb implements Verb
 {
     TCP_REF(Effect.REF),
     TCP_UNREF(Effect.UNREF),
-    TCP_SEND2CHILD(Effect.NONE),
+    // A hand-off: the reference tcp-main took for a worker becomes the worker's (the audit names who dropped one too many).
+    TCP_SEND2CHILD(Effect.HANDOFF),
     TCP_DESTROY(Effect.DESTROY);
 
     private final Effect effect;

@@ -5,8 +5,8 @@ import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.shdump.Address;
-import org.structhist.shdump.audit.Anomaly;
-import org.structhist.shdump.audit.AuditedHistory;
+import org.structhist.audit.Anomaly;
+import org.structhist.audit.AuditedHistory;
 
 import java.io.IOException;
 import java.util.HashMap;

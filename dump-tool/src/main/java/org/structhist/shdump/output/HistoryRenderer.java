@@ -5,9 +5,9 @@ import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.shdump.Address;
-import org.structhist.shdump.audit.Anomaly;
-import org.structhist.shdump.audit.AuditedHistory;
-import org.structhist.shdump.audit.HistoryAudit;
+import org.structhist.audit.Anomaly;
+import org.structhist.audit.AuditedHistory;
+import org.structhist.audit.HistoryAudit;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -166,6 +166,10 @@ public final class HistoryRenderer
             out.println("  " + style.red("! " + anomaly.kind().name()) + "  " +
                 (anomaly.event() == null ? "" : "#" + anomaly.event().position() + "  ") +
                 anomaly.kind().description() + " (" + anomaly.detail() + ")");
+            if (anomaly.cause() != null)
+            {
+                out.println("    " + style.red("cause: " + anomaly.cause()));
+            }
         }
         if (history.incarnation().unref() && history.incarnation().unrefTimeNanos() != 0)
         {

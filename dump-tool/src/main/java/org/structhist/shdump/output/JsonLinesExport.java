@@ -1,6 +1,6 @@
 package org.structhist.shdump.output;
 
-import org.structhist.shdump.audit.AuditedHistory;
+import org.structhist.audit.AuditedHistory;
 
 import java.io.IOException;
 

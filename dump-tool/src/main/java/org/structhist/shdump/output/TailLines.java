@@ -40,7 +40,7 @@ public abstract class TailLines
         return new JsonLines();
     }
 
-    /** A valid event; {@code refs} is the running refcount after it, or {@code AuditedHistory.UNKNOWN}. */
+    /** A valid event; {@code refs} is the running refcount after it, or {@code RefcountReplay.UNKNOWN}. */
     public abstract String event(Incarnation incarnation, Event event, long refs);
 
     /** A record that is not a valid event, with why tail stops waiting for it. */

@@ -1,6 +1,7 @@
-package org.structhist.shdump.audit;
+package org.structhist.audit;
 
 import org.structhist.reader.Event;
+import org.structhist.reader.EventStatus;
 import org.structhist.reader.Incarnation;
 
 import java.util.List;
@@ -10,10 +11,10 @@ import java.util.List;
  *
  * @param incarnation the incarnation.
  * @param events      its kept events in position order (any status).
- * @param refcounts   the running refcount after each event, {@link #UNKNOWN} once events were dropped
- *                    before it (their effects are lost) or for an event that is not valid.
+ * @param refcounts   the running refcount after each event in log order ({@link RefcountReplay#refcounts}),
+ *                    {@link #UNKNOWN} where the kept events cannot tell it.
  * @param state       where its life stands.
- * @param anomalies   what is wrong with it, in position order.
+ * @param anomalies   what is wrong with it, in position order (those without an event last).
  */
 public record AuditedHistory(
     Incarnation incarnation,
@@ -22,11 +23,18 @@ public record AuditedHistory(
     LifeState state,
     List<Anomaly> anomalies)
 {
-    public static final long UNKNOWN = Long.MIN_VALUE;
+    public static final long UNKNOWN = RefcountReplay.UNKNOWN;
 
-    /** The refcount after the last event, or {@link #UNKNOWN}. */
+    /**
+     * The refcount after every claimed event: the writer's net of them when it kept one, else the refcount
+     * after the last event, or {@link #UNKNOWN}.
+     */
     public long refcountNow()
     {
+        if (incarnation.claimedRefDeltaKnown())
+        {
+            return incarnation.claimedRefDelta();
+        }
         for (int i = refcounts.length - 1; i >= 0; i--)
         {
             if (refcounts[i] != UNKNOWN)
@@ -41,7 +49,7 @@ public record AuditedHistory(
     {
         for (int i = index + 1; i < events.size(); i++)
         {
-            if (events.get(i).status() == org.structhist.reader.EventStatus.VALID)
+            if (events.get(i).status() == EventStatus.VALID)
             {
                 return false;
             }
@@ -52,5 +60,11 @@ public record AuditedHistory(
     public boolean has(final AnomalyKind kind)
     {
         return anomalies.stream().anyMatch(a -> a.kind() == kind);
+    }
+
+    /** Whether it has an anomaly that is a bug, not only information about the window. */
+    public boolean hasBug()
+    {
+        return anomalies.stream().anyMatch(a -> !a.information());
     }
 }

@@ -1,4 +1,4 @@
-package org.structhist.shdump.audit;
+package org.structhist.audit;
 
 /** Where an incarnation's life stands, as far as its history shows. */
 public enum LifeState

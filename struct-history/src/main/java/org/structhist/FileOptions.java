@@ -3,6 +3,7 @@ package org.structhist;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.VerbTableDescriptor;
+import org.structhist.io.FileAccess;
 
 import java.util.Locale;
 
@@ -30,6 +31,7 @@ public final class FileOptions
     private final int stringDataBytes;
     private final long coarseClockResolutionNanos;
     private final long attachTimeoutMillis;
+    private final FileAccess access;
 
     private FileOptions(
         final long sizeBytes,
@@ -40,7 +42,8 @@ public final class FileOptions
         final int stringIndexCapacity,
         final int stringDataBytes,
         final long coarseClockResolutionNanos,
-        final long attachTimeoutMillis)
+        final long attachTimeoutMillis,
+        final FileAccess access)
     {
         this.sizeBytes = sizeBytes;
         this.maxLists = maxLists;
@@ -51,6 +54,7 @@ public final class FileOptions
         this.stringDataBytes = stringDataBytes;
         this.coarseClockResolutionNanos = coarseClockResolutionNanos;
         this.attachTimeoutMillis = attachTimeoutMillis;
+        this.access = access;
     }
 
     /**
@@ -61,7 +65,7 @@ public final class FileOptions
     {
         final String size = System.getProperty(SIZE_PROPERTY);
         return new FileOptions(size == null ? DEFAULT_SIZE : parseSize(size, SIZE_PROPERTY),
-            64, 256, 4096, 1024, 16384, AUTO, 1_000_000L, 10_000L);
+            64, 256, 4096, 1024, 16384, AUTO, 1_000_000L, 10_000L, FileAccess.OWNER_ONLY);
     }
 
     /** Total file size, fully allocated at creation. */
@@ -73,35 +77,35 @@ public final class FileOptions
                 "file size must be 64 KiB.." + FileHeaderDescriptor.MAX_FILE_LENGTH + " bytes, not " + bytes);
         }
         return new FileOptions(bytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
-            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     public FileOptions maxLists(final int lists)
     {
         requireRange("maxLists", lists, 1, ListDescriptor.MAX_LISTS);
         return new FileOptions(sizeBytes, lists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
-            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     public FileOptions maxWriters(final int writers)
     {
         requireRange("maxWriters", writers, 1, org.structhist.format.FileLayout.MAX_WRITERS);
         return new FileOptions(sizeBytes, maxLists, writers, maxThreads, maxVerbs, stringIndexCapacity,
-            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     public FileOptions maxThreads(final int threads)
     {
         requireRange("maxThreads", threads, 1, org.structhist.format.FileLayout.MAX_THREADS);
         return new FileOptions(sizeBytes, maxLists, maxWriters, threads, maxVerbs, stringIndexCapacity,
-            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     public FileOptions maxVerbs(final int verbs)
     {
         requireRange("maxVerbs", verbs, 1, VerbTableDescriptor.MAX_VERBS);
         return new FileOptions(sizeBytes, maxLists, maxWriters, maxThreads, verbs, stringIndexCapacity,
-            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     /** Slots of the string index: a power of two; keep it well above the number of distinct strings. */
@@ -113,14 +117,14 @@ public final class FileOptions
             throw new IllegalArgumentException("stringIndexCapacity must be a power of two, not " + slots);
         }
         return new FileOptions(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, slots,
-            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     public FileOptions stringDataBytes(final int bytes)
     {
         requireRange("stringDataBytes", bytes, 4096, 1 << 30);
         return new FileOptions(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
-            bytes, coarseClockResolutionNanos, attachTimeoutMillis);
+            bytes, coarseClockResolutionNanos, attachTimeoutMillis, access);
     }
 
     /** How often the coarse clock ticks (lists with {@link ClockMode#COARSE}); 10 µs to 1 s. */
@@ -131,7 +135,7 @@ public final class FileOptions
             throw new IllegalArgumentException("coarse clock resolution must be 10000..1000000000 ns, not " + nanos);
         }
         return new FileOptions(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
-            stringDataBytes, nanos, attachTimeoutMillis);
+            stringDataBytes, nanos, attachTimeoutMillis, access);
     }
 
     /** How long to wait for another process to finish creating the file. */
@@ -142,7 +146,24 @@ public final class FileOptions
             throw new IllegalArgumentException("attach timeout must not be negative: " + millis);
         }
         return new FileOptions(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
-            stringDataBytes, coarseClockResolutionNanos, millis);
+            stringDataBytes, coarseClockResolutionNanos, millis, access);
+    }
+
+    /**
+     * Who may open the file: {@link FileAccess#OWNER_ONLY} (the default) or {@link FileAccess#GROUP}, for
+     * processes of several users of one group. The creator makes the file with it; an attacher refuses a
+     * file (and a directory) that is more open than it asked for.
+     */
+    public FileOptions access(final FileAccess fileAccess)
+    {
+        java.util.Objects.requireNonNull(fileAccess, "fileAccess");
+        return new FileOptions(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
+            stringDataBytes, coarseClockResolutionNanos, attachTimeoutMillis, fileAccess);
+    }
+
+    public FileAccess access()
+    {
+        return access;
     }
 
     public long sizeBytes()

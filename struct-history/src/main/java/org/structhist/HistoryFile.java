@@ -2,20 +2,18 @@ package org.structhist;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileLayout;
+import org.structhist.internal.LengthWatch;
 import org.structhist.internal.ListDirectory;
 import org.structhist.internal.LocalIdCache;
-import org.structhist.internal.FileNameTokens;
 import org.structhist.internal.MappedFile;
-import org.structhist.internal.ProcessIdentity;
 import org.structhist.internal.StringInterner;
 import org.structhist.internal.ThreadRegistry;
 import org.structhist.internal.Ticker;
 import org.structhist.internal.VerbRegistry;
 import org.structhist.internal.WriterRegistry;
+import org.structhist.io.WallClock;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,11 +47,14 @@ public final class HistoryFile implements AutoCloseable
     private final ThreadRegistry threads;
     private final WriterRegistry writer;
     private final Ticker ticker;
+    private final LengthWatch lengthWatch;
     private final ListDirectory directory;
     private final LocalIdCache formatIds = new LocalIdCache();
     private final ConcurrentHashMap<String, HistoryList> lists = new ConcurrentHashMap<>();
     private final Path key;
     private volatile boolean closed;
+    /** Set once the file shrank under this process: from then on nothing here touches the mapping. */
+    private volatile boolean detached;
 
     private HistoryFile()
     {
@@ -64,6 +65,7 @@ public final class HistoryFile implements AutoCloseable
         threads = null;
         writer = null;
         ticker = null;
+        lengthWatch = null;
         directory = null;
         key = null;
     }
@@ -78,38 +80,38 @@ public final class HistoryFile implements AutoCloseable
         this.verbs = new VerbRegistry(buffer, layout, strings);
         this.threads = new ThreadRegistry(buffer, layout, strings);
         // This process's clock base: its own nanoTime against wall time, taken together.
-        final long clockBaseWallNanos = MappedFile.wallNanos();
+        final long clockBaseWallNanos = WallClock.preciseNanos();
         final long clockBaseMonotonicNanos = System.nanoTime();
         this.writer = WriterRegistry.register(buffer, layout, clockBaseWallNanos, clockBaseMonotonicNanos,
             options.coarseClockResolutionNanos());
         this.directory = new ListDirectory(buffer, layout, strings, mapped.path.toString());
-        this.ticker = new Ticker(writer, options.coarseClockResolutionNanos(), mapped.path.getFileName().toString());
+        this.lengthWatch = LengthWatch.open(mapped.path, layout.fileLength);
+        this.ticker = new Ticker(writer, options.coarseClockResolutionNanos(), mapped.path.getFileName().toString(),
+            lengthWatch, this::detachTruncated);
     }
 
     /**
-     * The default file: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE} (either may hold {@code %p},
-     * the pid, and {@code %t}, the process's start time, for a file per run: see {@link FileNameTokens}), else
-     * {@code structhist-USER.hist} in /dev/shm where it exists, else in java.io.tmpdir.
+     * The default file: {@code -Dstructhist.file}, else {@code $STRUCTHIST_FILE}, else {@code default.hist}
+     * in a private per-user directory (see {@link DefaultLocation}).
      */
     public static Path defaultPath()
     {
-        final String property = System.getProperty(FILE_PROPERTY);
-        final String named = property != null && !property.isBlank() ? property : System.getenv(FILE_ENV);
-        if (named != null && !named.isBlank())
-        {
-            return Paths.get(FileNameTokens.expand(named, ProcessIdentity.PID, ProcessIdentity.START_MILLIS));
-        }
-        final String fileName = "structhist-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_") +
-            ".hist";
-        final Path shm = Paths.get("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ?
-            shm.resolve(fileName) : Paths.get(System.getProperty("java.io.tmpdir")).resolve(fileName);
+        return DefaultLocation.file();
     }
 
-    /** Opens {@link #defaultPath()} with {@link FileOptions#defaults()}. */
+    /**
+     * Opens {@link #defaultPath()} with {@link FileOptions#defaults()}, first making the private per-user
+     * directory (mode 0700) when the default file is in it.
+     */
     public static HistoryFile openDefault()
     {
-        return StructHistory.ENABLED ? open(defaultPath(), FileOptions.defaults()) : DISABLED;
+        if (!StructHistory.ENABLED)
+        {
+            return DISABLED;
+        }
+        final Path path = defaultPath();
+        DefaultLocation.prepare(path);
+        return open(path, FileOptions.defaults());
     }
 
     /** Opens or creates {@code path} with {@link FileOptions#defaults()}. */
@@ -172,6 +174,11 @@ public final class HistoryFile implements AutoCloseable
         {
             throw new IllegalArgumentException("a list needs a name");
         }
+        if (detached)
+        {
+            throw new StructHistoryException("history file " + mapped.path + " was truncated under this process, " +
+                "which has stopped writing to it: keep history files in a directory only their owner can write");
+        }
         final HistoryList known = lists.get(name);
         if (known != null)
         {
@@ -188,7 +195,7 @@ public final class HistoryFile implements AutoCloseable
             }
             final ListDirectory.Entry entry = directory.findOrCreate(name, options.window(),
                 options.eventsPerObject(), options.pinnedFirst(), options.entrySize(), options.flags(),
-                MappedFile.wallNanos());
+                WallClock.preciseNanos());
             final ListOptions stored = ListOptions.fromStored(
                 entry.window, entry.eventsPerObject, entry.pinnedFirst, entry.entrySize, entry.flags);
             requireSameOptions(name, stored, options);
@@ -246,7 +253,39 @@ public final class HistoryFile implements AutoCloseable
             OPEN.remove(key, this);
         }
         ticker.close();
-        writer.detach();
+        if (!detached)
+        {
+            writer.detach();
+        }
+    }
+
+    /**
+     * Whether this process stopped writing to the file because the file became shorter than its layout
+     * (truncated by someone who can write it): pushes and events are then counted in
+     * {@link HistoryList#writesRefused()} instead of written. See docs/DESIGN.md.
+     */
+    public boolean isDetached()
+    {
+        return detached;
+    }
+
+    private void detachTruncated()
+    {
+        detached = true;
+    }
+
+    /**
+     * Called with the InternalError the JVM raises for a fault in a mapped access (SIGBUS on a page past
+     * the file's end): if the file did shrink, detaches, and the caller counts its write refused; any
+     * other InternalError is not ours to swallow and is thrown again.
+     */
+    void survive(final InternalError fault)
+    {
+        if (!lengthWatch.shrank())
+        {
+            throw fault;
+        }
+        detached = true;
     }
 
     UnsafeBuffer buffer()

@@ -6,10 +6,12 @@ import org.structhist.format.HandleDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.internal.ListDirectory;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.internal.WriterChecks;
 import org.structhist.internal.WriterThread;
+import org.structhist.io.ProcessIdentity;
 
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.structhist.format.EventDescriptor.*;
 import static org.structhist.format.ObjectSlotDescriptor.*;
@@ -58,6 +60,8 @@ public final class HistoryList
     private final boolean stacks;
     private final boolean checksums;
     private final int baseFlags;
+    /** In process memory, never in the file: a file that refuses writes cannot be trusted to count them. */
+    private final AtomicLong writesRefused = new AtomicLong();
 
     private HistoryList()
     {
@@ -148,19 +152,44 @@ public final class HistoryList
     }
 
     /** {@link #push} without allocating: returns the new incarnation's handle. */
-    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
     public long pushHandle(final long address)
     {
         if (!StructHistory.ENABLED || file == null)
         {
             return 0;
         }
+        try
+        {
+            return claimSlot(address);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            return refused();
+        }
+    }
+
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
+    private long claimSlot(final long address)
+    {
+        if (file.isDetached())
+        {
+            return refused();
+        }
         final long pushNumber = buffer.getAndAddLong(pushCursorOffset, 1);
+        if (!WriterChecks.isPushNumber(pushNumber, HandleDescriptor.LIST_SHIFT))
+        {
+            return refused(); // a Push Cursor set from outside: its slot would lie outside the list's region
+        }
         final int generation = generationOf(pushNumber, window);
         final int slotOffset = slotOffset(pushNumber);
         final int stateOffset = slotOffset + STATE_OFFSET;
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            if (attempt == WriterChecks.MAX_CAS_ATTEMPTS)
+            {
+                return refused();
+            }
             final long state = buffer.getLongVolatile(stateOffset);
             final int current = generation(state);
             if (current != 0 && !isNewer(generation, current))
@@ -196,7 +225,7 @@ public final class HistoryList
      */
     private void publishHeader(final int headerGenerationOffset, final int generation)
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final int published = buffer.getIntVolatile(headerGenerationOffset);
             if ((published != 0 && !isNewer(generation, published)) ||
@@ -213,7 +242,7 @@ public final class HistoryList
      */
     private void publishForward(final int refDeltaOffset, final int generation)
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long word = buffer.getLongVolatile(refDeltaOffset);
             final int current = refDeltaGeneration(word);
@@ -228,12 +257,15 @@ public final class HistoryList
     /**
      * A {@link History} for a handle from {@link History#handle()} or {@link #pushHandle}, possibly
      * made by another process.
+     * <p>
+     * The null handle 0, what {@link #pushHandle} returns for a push it refused (see {@link #writesRefused}),
+     * gives the no-op History, as a refused {@link #push} does.
      *
      * @throws IllegalArgumentException if the handle belongs to another list.
      */
     public History history(final long handle)
     {
-        if (!StructHistory.ENABLED || file == null)
+        if (!StructHistory.ENABLED || file == null || handle == 0)
         {
             return History.NOOP;
         }
@@ -364,10 +396,28 @@ public final class HistoryList
         {
             return;
         }
+        try
+        {
+            markUnref(handle);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            refused();
+        }
+    }
+
+    private void markUnref(final long handle)
+    {
+        if (file.isDetached())
+        {
+            refused();
+            return;
+        }
         final long pushNumber = handle & PUSH_NUMBER_MASK;
         final int generation = generationOf(pushNumber, window);
         final int slotOffset = slotOffset(pushNumber);
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long state = buffer.getLongVolatile(slotOffset + STATE_OFFSET);
             if (generation(state) != generation || isUnref(state))
@@ -380,6 +430,7 @@ public final class HistoryList
                 return;
             }
         }
+        refused(); // the state word changed under every attempt
     }
 
     /** Writes every incarnation in the window as text, oldest first (OpenSIPS {@code sh_list_flush}). */
@@ -430,6 +481,45 @@ public final class HistoryList
         final long arg1,
         final long arg2)
     {
+        try
+        {
+            return writeLongs(handle, verb, format, argFlags, arg0, arg1, arg2);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            refused();
+            return false;
+        }
+    }
+
+    private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
+    {
+        try
+        {
+            writeText(handle, verb, format, text);
+        }
+        catch (final InternalError fault)
+        {
+            file.survive(fault);
+            refused();
+        }
+    }
+
+    private boolean writeLongs(
+        final long handle,
+        final Verb verb,
+        final String format,
+        final int argFlags,
+        final long arg0,
+        final long arg1,
+        final long arg2)
+    {
+        if (file.isDetached())
+        {
+            refused(); // the file shrank under this process: touching it could raise SIGBUS
+            return false;
+        }
         requireVerbAndFormat(verb, format);
         final int verbId = file.verbId(verb);
         final int formatId = file.stringId(format);
@@ -478,8 +568,13 @@ public final class HistoryList
         return true;
     }
 
-    private void logText(final long handle, final Verb verb, final String format, final CharSequence text)
+    private void writeText(final long handle, final Verb verb, final String format, final CharSequence text)
     {
+        if (file.isDetached())
+        {
+            refused(); // the file shrank under this process: touching it could raise SIGBUS
+            return;
+        }
         requireVerbAndFormat(verb, format);
         final int verbId = file.verbId(verb);
         final int formatId = file.stringId(format);
@@ -604,7 +699,7 @@ public final class HistoryList
     private void addClaimedRefDelta(final int slotOffset, final int generation, final long pushNumber, final int delta)
     {
         final int offset = slotOffset + CLAIMED_REF_DELTA_OFFSET;
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long word = buffer.getLongVolatile(offset);
             if (refDeltaGeneration(word) != generation)
@@ -628,7 +723,7 @@ public final class HistoryList
     {
         final int offset = ListDescriptor.staleWordOffset(entryOffset, pushNumber);
         final int tag = (int)pushNumber;
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long word = buffer.getLongVolatile(offset);
             final int events = ListDescriptor.staleEvents(word);
@@ -693,8 +788,13 @@ public final class HistoryList
         final boolean onlyIfReleased)
     {
         final int stateOffset = slotOffset + STATE_OFFSET;
-        while (true)
+        for (int attempt = 0; ; attempt++)
         {
+            if (attempt == WriterChecks.MAX_CAS_ATTEMPTS)
+            {
+                refused();
+                return -1;
+            }
             final long state = buffer.getLongVolatile(stateOffset);
             final int current = generation(state);
             if (current != generation)
@@ -717,6 +817,23 @@ public final class HistoryList
                 return count;
             }
         }
+    }
+
+    /**
+     * Pushes, events and unrefs this process refused because of what it found in the file: a Push
+     * Cursor no push can have, a state word changed under it without end, or a file truncated under
+     * it (see docs/DESIGN.md). Counted here in process memory, not in the file. 0 when disabled.
+     */
+    public long writesRefused()
+    {
+        return writesRefused.get();
+    }
+
+    /** Counts a refused operation; returns the null handle, which no list owns, so its logs are no-ops. */
+    private long refused()
+    {
+        writesRefused.getAndIncrement();
+        return 0;
     }
 
     /**

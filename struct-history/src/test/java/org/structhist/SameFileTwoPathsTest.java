@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * One file opened under two paths in one process (here a symlink) gives two HistoryFile instances, each
- * with its own lock around list creation. Two threads creating lists through them at once must still get
- * one directory entry each: both claims carry the same pid, and a creator that took the other's claim for
+ * One file opened under two paths in one process (here a hard link: a symlink is refused) gives two
+ * HistoryFile instances, each with its own lock around list creation. Two threads creating lists through
+ * them at once must still get one directory entry each: both claims carry the same pid, and a creator that took the other's claim for
  * a dead process's leftover created its list in the same entry (found by the stress-tests module's
  * jcstress ListDirectoryTwoNamesTest).
  */
@@ -41,9 +41,9 @@ class SameFileTwoPathsTest
                 final Path real = dir.resolve("file-" + round + ".hist");
                 final Path link = dir.resolve("link-" + round + ".hist");
                 final HistoryFile one = TestFiles.open(real, 256 * 1024);
-                Files.createSymbolicLink(link, real);
+                Files.createLink(link, real);
                 final HistoryFile two = TestFiles.open(link, 256 * 1024);
-                assertNotSame(one, two, "a symlink's path is another key: two instances");
+                assertNotSame(one, two, "a second link's path is another key: two instances");
                 final CyclicBarrier start = new CyclicBarrier(2);
                 final Future<HistoryList> a = pool.submit(() ->
                 {

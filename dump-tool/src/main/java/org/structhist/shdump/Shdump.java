@@ -3,6 +3,8 @@ package org.structhist.shdump;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryFormatException;
 import org.structhist.alloc.HeapException;
+import org.structhist.io.FileSafety;
+import org.structhist.io.UnsafeFileException;
 import org.structhist.reader.HistoryReader;
 import org.structhist.shdump.command.CheckCommand;
 import org.structhist.shdump.command.DemoCommand;
@@ -19,8 +21,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
@@ -62,17 +66,19 @@ import java.util.concurrent.Callable;
         "  shdump --obj 0x40030 --heap-file a.heap",
         "",
         "The file: --file PATH, else -Dstructhist.file, else $STRUCTHIST_FILE, else",
-        "/dev/shm/structhist-$USER.hist. Exit codes: 0 done; 1 anomalies (check), leaks",
-        "(heap) or nothing found (--obj, heap --addr); 2 usage error; 3 file missing,",
-        "unreadable, corrupt or of an unknown format version; 4 internal error (please",
-        "report it)."})
+        "/dev/shm/structhist-$USER/default.hist, in a private directory (without /dev/shm:",
+        "under $XDG_RUNTIME_DIR, else java.io.tmpdir). Exit codes: 0 done; 1 anomalies",
+        "(check), leaks (heap) or nothing found (--obj, heap --addr); 2 usage error; 3 file",
+        "missing, unreadable, not a regular file, corrupt or of an unknown format version;",
+        "4 internal error (please report it)."})
 public final class Shdump implements Callable<Integer>
 {
     /** A bug in shdump, not in the file or the command line. */
     public static final int INTERNAL_ERROR = 4;
 
     @Option(names = "--file", paramLabel = "PATH", scope = ScopeType.INHERIT,
-        description = "History file (default: -Dstructhist.file, $STRUCTHIST_FILE, else /dev/shm/structhist-$USER.hist).")
+        description = "History file (default: -Dstructhist.file, $STRUCTHIST_FILE, else " +
+            "/dev/shm/structhist-$USER/default.hist).")
     Path file;
 
     @Option(names = "--heap-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
@@ -140,10 +146,36 @@ public final class Shdump implements Callable<Integer>
         return file != null ? file : HistoryFile.defaultPath();
     }
 
-    /** Opens the file read-only; failures become one sentence and exit code 3. */
+    /**
+     * Opens the file read-only; failures become one sentence and exit code 3. A FIFO, a directory or a
+     * device is refused before it is opened: opening a FIFO to read would block until a writer came.
+     */
     public HistoryReader openReader()
     {
-        return HistoryReader.open(path());
+        final Path path = path();
+        requireRegularFile(path, "history file");
+        return HistoryReader.open(path);
+    }
+
+    /** Exit code 3 and one sentence unless {@code path} (links followed) is a regular file; missing is let through. */
+    public static void requireRegularFile(final Path path, final String what)
+    {
+        try
+        {
+            FileSafety.requireRegularFile(path, what);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            // The open says so, in the words every command already uses.
+        }
+        catch (final UnsafeFileException ex)
+        {
+            throw new ShdumpException(ExitCode.BAD_FILE, ex.getMessage());
+        }
+        catch (final IOException ex)
+        {
+            throw new ShdumpException(ExitCode.BAD_FILE, path + " cannot be read: " + ex.getMessage());
+        }
     }
 
     public Style style()

@@ -1,6 +1,7 @@
 package org.structhist.alloc;
 
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
+import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.internal.ChunkLocator;
 import org.structhist.alloc.internal.HeapMemory;
 
@@ -40,6 +41,12 @@ public final class CheckedAccess
         }
         final long payload = chunk + ChunkHeaderDescriptor.LENGTH;
         final long size = memory.getInt(chunk + ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET);
+        final int sizeClass = locator.sizeClassAt(chunk);
+        if (size < 0 || sizeClass < 0 || size > SizeClasses.chunkSize(sizeClass) - ChunkHeaderDescriptor.LENGTH)
+        {
+            // Requested Size is read from the file: it must not stretch the check past the chunk.
+            throw heap.useAfterFree(address, chunk, -1);
+        }
         if (address < payload || address + length > payload + size)
         {
             throw new IndexOutOfBoundsException("access of " + length + " bytes at " + SharedHeap.hex(address) +

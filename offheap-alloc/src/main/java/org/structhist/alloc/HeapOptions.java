@@ -1,6 +1,9 @@
 package org.structhist.alloc;
 
 import org.structhist.HistoryList;
+import org.structhist.io.FileAccess;
+
+import java.util.Objects;
 
 /**
  * How a heap file is created. Capacity, poisoning and the quarantine are fixed at creation and stored
@@ -20,9 +23,11 @@ public final class HeapOptions
     private final long attachTimeoutMillis;
     private final HistoryList history;
     private final boolean historyOff;
+    private final FileAccess access;
 
     private HeapOptions(final long capacity, final boolean poison, final long quarantineBytes,
-        final int quarantineSlots, final long attachTimeoutMillis, final HistoryList history, final boolean historyOff)
+        final int quarantineSlots, final long attachTimeoutMillis, final HistoryList history, final boolean historyOff,
+        final FileAccess access)
     {
         this.capacity = capacity;
         this.poison = poison;
@@ -31,6 +36,7 @@ public final class HeapOptions
         this.attachTimeoutMillis = attachTimeoutMillis;
         this.history = history;
         this.historyOff = historyOff;
+        this.access = access;
     }
 
     /** {@code capacity} bytes (the file's length), no poisoning, no quarantine. */
@@ -40,13 +46,15 @@ public final class HeapOptions
         {
             throw new IllegalArgumentException("a heap needs at least " + MIN_CAPACITY + " bytes, not " + capacity);
         }
-        return new HeapOptions(capacity, false, 0, DEFAULT_QUARANTINE_SLOTS, DEFAULT_ATTACH_TIMEOUT_MILLIS, null, false);
+        return new HeapOptions(capacity, false, 0, DEFAULT_QUARANTINE_SLOTS, DEFAULT_ATTACH_TIMEOUT_MILLIS, null, false,
+            FileAccess.OWNER_ONLY);
     }
 
     /** Fill freed payloads with {@link SharedHeap#POISON} so that a read after free shows it. */
     public HeapOptions poison(final boolean on)
     {
-        return new HeapOptions(capacity, on, quarantineBytes, quarantineSlots, attachTimeoutMillis, history, historyOff);
+        return new HeapOptions(capacity, on, quarantineBytes, quarantineSlots, attachTimeoutMillis, history,
+            historyOff, access);
     }
 
     /**
@@ -60,7 +68,8 @@ public final class HeapOptions
         {
             throw new IllegalArgumentException("quarantine bytes must be 0 (off) or more, not " + bytes);
         }
-        return new HeapOptions(capacity, poison, bytes, quarantineSlots, attachTimeoutMillis, history, historyOff);
+        return new HeapOptions(capacity, poison, bytes, quarantineSlots, attachTimeoutMillis, history, historyOff,
+            access);
     }
 
     /** The most chunks the quarantine holds at once (a power of two, 16 to 2^20). */
@@ -71,13 +80,14 @@ public final class HeapOptions
             throw new IllegalArgumentException("quarantine slots must be a power of two from 16 to " + (1 << 20) +
                 ", not " + slots);
         }
-        return new HeapOptions(capacity, poison, quarantineBytes, slots, attachTimeoutMillis, history, historyOff);
+        return new HeapOptions(capacity, poison, quarantineBytes, slots, attachTimeoutMillis, history, historyOff,
+            access);
     }
 
     /** How long to wait for another process that is creating the file right now. */
     public HeapOptions attachTimeoutMillis(final long millis)
     {
-        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, millis, history, historyOff);
+        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, millis, history, historyOff, access);
     }
 
     /**
@@ -87,7 +97,25 @@ public final class HeapOptions
      */
     public HeapOptions history(final HistoryList list)
     {
-        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, attachTimeoutMillis, list, list == null);
+        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, attachTimeoutMillis, list,
+            list == null, access);
+    }
+
+    /**
+     * Who may open the heap file: {@link FileAccess#OWNER_ONLY} (the default) or {@link FileAccess#GROUP}
+     * for processes of several users of one group. The creator makes the file with it; an attacher refuses
+     * a file (and a directory) more open than it asked for.
+     */
+    public HeapOptions access(final FileAccess fileAccess)
+    {
+        Objects.requireNonNull(fileAccess, "fileAccess");
+        return new HeapOptions(capacity, poison, quarantineBytes, quarantineSlots, attachTimeoutMillis, history,
+            historyOff, fileAccess);
+    }
+
+    public FileAccess access()
+    {
+        return access;
     }
 
     public long capacity()

@@ -14,11 +14,11 @@ import org.structhist.alloc.internal.HeapMemory;
 import org.structhist.alloc.internal.PageBump;
 import org.structhist.alloc.internal.ProcessTable;
 import org.structhist.alloc.internal.Quarantine;
-import org.structhist.alloc.internal.WallClock;
+import org.structhist.io.WallClock;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -61,10 +61,10 @@ public final class SharedHeap implements AutoCloseable
         this.file = file;
         this.memory = file.memory;
         this.layout = file.layout;
-        this.freeLists = new FreeLists(memory);
-        this.pageBump = new PageBump(memory, layout, freeLists);
-        this.quarantine = layout.quarantineBudget > 0 ? new Quarantine(memory, layout, freeLists) : null;
         this.locator = new ChunkLocator(memory, layout);
+        this.freeLists = new FreeLists(memory, FreeLists.pageTableCheck(locator));
+        this.pageBump = new PageBump(memory, layout, freeLists);
+        this.quarantine = layout.quarantineBudget > 0 ? new Quarantine(memory, layout, freeLists, locator) : null;
         this.processes = new ProcessTable(memory);
         this.shm = shm;
         this.checked = new CheckedAccess(this);
@@ -142,8 +142,9 @@ public final class SharedHeap implements AutoCloseable
         if (index == 0)
         {
             index = pageBump.refill(sizeClass);
-            // Out of pages: chunks waiting in the quarantine are memory too. Reuse beats failing.
-            while (index == 0 && quarantine != null && quarantine.drain())
+            // Out of pages: chunks waiting in the quarantine are memory too. Reuse beats failing. Bounded:
+            // the byte count that drain's answer rests on is in the file.
+            for (int round = 0; index == 0 && quarantine != null && round < DRAIN_ROUNDS && quarantine.drain(); round++)
             {
                 index = freeLists.pop(sizeClass);
             }
@@ -151,6 +152,11 @@ public final class SharedHeap implements AutoCloseable
             {
                 throw exhausted(size, sizeClass);
             }
+        }
+        if (index < 0)
+        {
+            throw corrupt(sizeClass, index == PageBump.CORRUPT ? "its page bump is not a page offset in its data" :
+                "the free list of that class starts at an index that is no chunk of the class");
         }
         final long chunk = TaggedIndex.offsetOf(index);
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
@@ -179,6 +185,12 @@ public final class SharedHeap implements AutoCloseable
         memory.putLongRelease(stateOffset, ChunkHeaderDescriptor.stateWord(ChunkHeaderDescriptor.STATE_ALLOCATED,
             sizeClass, generation));
         return address;
+    }
+
+    private HeapException corrupt(final int sizeClass, final String what)
+    {
+        return new HeapException("heap " + file.path + " is corrupt: allocating from size class " + sizeClass +
+            ", " + what + " (or it changed without end); delete the file when no process uses it");
     }
 
     private HeapExhaustedException exhausted(final long size, final int sizeClass)
@@ -217,6 +229,8 @@ public final class SharedHeap implements AutoCloseable
     }
 
     private static final long ANY_GENERATION = -1;
+    /** Drains of the quarantine one allocation may try before it reports the heap full. */
+    private static final int DRAIN_ROUNDS = 8;
 
     private void free(final long address, final long expectedGeneration)
     {
@@ -224,6 +238,12 @@ public final class SharedHeap implements AutoCloseable
         final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
         final long word = memory.getLongVolatile(stateOffset);
         final int sizeClass = ChunkHeaderDescriptor.sizeClass(word);
+        if (sizeClass != locator.sizeClassAt(chunk))
+        {
+            // The class decides how much is poisoned and which list the chunk joins: it must be its page's.
+            throw new HeapException("heap " + file.path + " is corrupt: the chunk at " + hex(address) + " says size " +
+                "class " + sizeClass + " but its page says " + locator.sizeClassAt(chunk) + "; it was not freed");
+        }
         if (ChunkHeaderDescriptor.generation(word) == 0)
         {
             throw new IllegalArgumentException("cannot free " + hex(address) + ": no allocation of heap " + file.path +
@@ -431,6 +451,15 @@ public final class SharedHeap implements AutoCloseable
     public static long maxAllocation()
     {
         return SizeClasses.maxPayload();
+    }
+
+    /**
+     * Quarantine entries this process dropped because they were no quarantined chunk (a value written
+     * into the file from outside); counted in process memory, 0 without a quarantine.
+     */
+    public long quarantineEntriesRefused()
+    {
+        return quarantine == null ? 0 : quarantine.entriesRefused();
     }
 
     /** The list SHM_ALLOC / SHM_FREE go to, or null when the automatic history is off. */

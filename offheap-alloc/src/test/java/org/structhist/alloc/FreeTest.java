@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.reader.ChunkInfo;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.nio.file.Path;
 import java.util.concurrent.CyclicBarrier;

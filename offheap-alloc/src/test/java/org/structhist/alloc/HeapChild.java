@@ -1,6 +1,6 @@
 package org.structhist.alloc;
 
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -11,7 +11,7 @@ import org.structhist.alloc.format.TaggedIndex;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 import org.structhist.process.ChildProcess;
 
 import java.nio.file.Path;

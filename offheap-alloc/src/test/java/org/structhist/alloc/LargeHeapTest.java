@@ -8,7 +8,6 @@ import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.internal.ProcessIdentity;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +37,7 @@ class LargeHeapTest
         if (path != null)
         {
             Files.deleteIfExists(path);
+            Files.deleteIfExists(path.getParent());
             // The tmpfs pages stay in use until the mapping is unmapped, which happens when its buffers are
             // collected: ask for that now rather than hold 2.5 GiB of shared memory for the rest of the run.
             System.gc();
@@ -76,8 +76,8 @@ class LargeHeapTest
         final Path shm = Paths.get("/dev/shm");
         assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm), "no writable /dev/shm");
         assumeTrue(Files.getFileStore(shm).getUsableSpace() > CAPACITY + GIB, "not enough room in /dev/shm");
-        path = shm.resolve("structhist-large-heap-test-" + ProcessIdentity.PID + ".heap");
-        Files.deleteIfExists(path);
+        // A directory of its own (0700): a heap file directly in /dev/shm, writable by everyone, is refused.
+        path = Files.createTempDirectory(shm, "structhist-large-heap-test-").resolve("large.heap");
         final SharedHeap heap = TestHeaps.open(path, CAPACITY);
         assertEquals(CAPACITY, heap.capacity());
 

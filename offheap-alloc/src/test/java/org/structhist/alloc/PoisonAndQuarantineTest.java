@@ -6,7 +6,7 @@ import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

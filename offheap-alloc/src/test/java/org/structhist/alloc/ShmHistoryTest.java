@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.structhist.Effect;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;

@@ -6,7 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

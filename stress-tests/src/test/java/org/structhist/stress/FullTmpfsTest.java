@@ -54,7 +54,8 @@ class FullTmpfsTest
         final Path mountPoint = Files.createDirectory(dir.resolve("tmpfs"));
         // -Dstructhist.stress.noMount=true takes the fallback path, to test it where mounting works.
         final Result mount = Boolean.getBoolean("structhist.stress.noMount") ? new Result(1, "-Dstructhist.stress.noMount") :
-            run(List.of("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_BYTES, "tmpfs", mountPoint.toString()), 30);
+            run(List.of("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_BYTES + ",mode=0700", "tmpfs",
+                mountPoint.toString()), 30); // mode 0700: structhist refuses a directory others may write
         if (mount.exit != 0)
         {
             System.out.println("FullTmpfsTest: mount not permitted here (" + mount.output.strip() +

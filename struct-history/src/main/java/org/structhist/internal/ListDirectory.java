@@ -8,11 +8,13 @@ import org.structhist.format.ListDescriptor;
 import org.structhist.format.ListGeometry;
 import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.format.StringTableDescriptor;
+import org.structhist.io.ProcessIdentity;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import static org.structhist.format.ListDescriptor.*;
+import static org.structhist.format.ObjectSlotDescriptor.slotLength;
 
 /**
  * Finds a list by name in the file's list directory, or creates it (see {@code ListDescriptor}).
@@ -63,6 +65,12 @@ public final class ListDirectory
     private final FileLayout layout;
     private final StringInterner strings;
     private final String fileName;
+    /**
+     * Per entry, the initialising State this process already waited {@link #WAIT_NANOS} on in vain (0:
+     * none). The same State again fails at once: a State naming a live process that never finishes (a
+     * hostile file can name pid 1) costs one wait per process, not one per lookup.
+     */
+    private final int[] gaveUpOn = new int[ListDescriptor.MAX_LISTS];
 
     public ListDirectory(
         final UnsafeBuffer buffer, final FileLayout layout, final StringInterner strings, final String fileName)
@@ -108,16 +116,18 @@ public final class ListDirectory
                 ": its string table is full");
         }
         final int maxLists = Math.min(layout.maxLists, ListDescriptor.MAX_LISTS);
+        int retries = 0;
         for (int index = 0; index < maxLists; index++)
         {
             final int entry = entryOffset(layout.listDirectoryOffset, index);
             int state = buffer.getIntVolatile(entry + STATE_OFFSET);
             if ((state == STATE_FREE && buffer.compareAndSetInt(entry + STATE_OFFSET, STATE_FREE, CLAIMED_BY_ME)) ||
-                (state = awaitReady(entry, name)) == CLAIMED_BY_ME)
+                (state = awaitReady(entry, index, name)) == CLAIMED_BY_ME)
             {
                 if (create(entry, nameId, name, window, eventsPerObject, pinnedFirst, entrySize, flags, wallNanos))
                 {
-                    return new Entry(buffer, index, entry, true);
+                    // Read back from the file, so checked like any entry: another process may write it too.
+                    return requireSound(new Entry(buffer, index, entry, true), name);
                 }
                 throw new StructHistoryException("no room in " + fileName + " for list '" + name + "': it needs " +
                     (long)window * ObjectSlotDescriptor.slotLength(eventsPerObject, entrySize) + " bytes and " +
@@ -128,9 +138,9 @@ public final class ListDirectory
             {
                 return requireSound(new Entry(buffer, index, entry, false), name);
             }
-            if (state == STATE_FREE)
+            if (state == STATE_FREE && ++retries < WriterChecks.MAX_CAS_ATTEMPTS)
             {
-                index--; // its creator gave up on it: try to claim it again
+                index--; // its creator gave up on it: try to claim it again (not for ever: it may be flipped)
             }
         }
         throw new StructHistoryException("cannot create list '" + name + "' in " + fileName + ": all " +
@@ -142,12 +152,48 @@ public final class ListDirectory
     {
         final String problem = ListGeometry.problem(entry.window, entry.eventsPerObject, entry.pinnedFirst,
             entry.entrySize, buffer.getInt(entry.entryOffset + SLOT_LENGTH_OFFSET), entry.regionOffset, layout);
-        if (problem != null)
+        final String overlap = problem == null ? overlap(entry) : null;
+        if (problem != null || overlap != null)
         {
-            throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" + problem +
-                "): delete the file to start afresh");
+            throw new StructHistoryException("list '" + name + "' in " + fileName + " is corrupt (" +
+                (problem != null ? problem : overlap) + "): delete the file to start afresh");
         }
         return entry;
+    }
+
+    /**
+     * Which other sound, READY list's slots {@code entry}'s slots overlap, or null: regions are handed out
+     * by one cursor and never overlap in a file only this library wrote, and a list whose writes would land
+     * in another list's slots must not be written (cold path: once per list per process).
+     */
+    private String overlap(final Entry entry)
+    {
+        final long start = entry.regionOffset;
+        final long end = start + (long)entry.window * slotLength(entry.eventsPerObject, entry.entrySize);
+        final int maxLists = Math.min(layout.maxLists, ListDescriptor.MAX_LISTS);
+        for (int index = 0; index < maxLists; index++)
+        {
+            final int other = entryOffset(layout.listDirectoryOffset, index);
+            if (index == entry.index || buffer.getIntVolatile(other + STATE_OFFSET) != STATE_READY)
+            {
+                continue;
+            }
+            final Entry that = new Entry(buffer, index, other, false);
+            final int thatSlotLength = buffer.getInt(other + SLOT_LENGTH_OFFSET);
+            if (ListGeometry.problem(that.window, that.eventsPerObject, that.pinnedFirst, that.entrySize, thatSlotLength,
+                that.regionOffset, layout) != null)
+            {
+                continue; // its own lookup refuses it; its garbage must not refuse this list
+            }
+            final long thatStart = that.regionOffset;
+            final long thatEnd = thatStart + (long)that.window * thatSlotLength;
+            if (start < thatEnd && thatStart < end)
+            {
+                return "its slots " + start + ".." + end + " overlap those of list #" + index + " at " + thatStart +
+                    ".." + thatEnd;
+            }
+        }
+        return null;
     }
 
     private boolean create(
@@ -165,9 +211,19 @@ public final class ListDirectory
         final long regionLength = (long)window * slotLength;
         final long dataEnd = (long)layout.dataRegionOffset + layout.dataRegionLength;
         int regionOffset;
+        int attempts = 0;
         do
         {
             regionOffset = buffer.getIntVolatile(FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET);
+            if (!WriterChecks.isAlignedInside(regionOffset, 0, layout.dataRegionOffset, dataEnd) ||
+                ++attempts > WriterChecks.MAX_CAS_ATTEMPTS) // a cursor changed under us without end is no better
+            {
+                // Laying slots out from it would overwrite the header, the directory or the tables.
+                buffer.putIntRelease(entry + STATE_OFFSET, STATE_FREE);
+                throw new StructHistoryException("cannot create list '" + name + "' in " + fileName + ": the file " +
+                    "is corrupt (its data region cursor " + regionOffset + " is not an aligned offset in its data " +
+                    "region " + layout.dataRegionOffset + ".." + dataEnd + "): delete the file to start afresh");
+            }
             if (regionOffset + regionLength > dataEnd)
             {
                 buffer.putIntRelease(entry + STATE_OFFSET, STATE_FREE);
@@ -198,12 +254,13 @@ public final class ListDirectory
      * creating a list must not block every other process for the life of the file. The dead claimer's
      * region, if it had reserved one, stays unused.
      */
-    private int awaitReady(final int entry, final String name)
+    private int awaitReady(final int entry, final int index, final String name)
     {
         final long deadline = System.nanoTime() + WAIT_NANOS;
         int state;
         while (isInitialising(state = buffer.getIntVolatile(entry + STATE_OFFSET)))
         {
+            final boolean waitedBefore = gaveUpOn[index] == state;
             if (state == CLAIMED_BY_ME)
             {
                 // This process creates lists one at a time (HistoryFile.list is synchronized), so a
@@ -215,8 +272,9 @@ public final class ListDirectory
             {
                 return CLAIMED_BY_ME;
             }
-            if (System.nanoTime() - deadline > 0)
+            if (waitedBefore || System.nanoTime() - deadline > 0)
             {
+                gaveUpOn[index] = state;
                 throw new StructHistoryException("cannot look up list '" + name + "' in " + fileName +
                     ": process " + claimerPid(state) + " began creating a list there 10 s ago and has not finished");
             }

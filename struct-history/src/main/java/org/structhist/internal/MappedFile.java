@@ -7,6 +7,12 @@ import org.structhist.HistoryFormatException;
 import org.structhist.StructHistoryException;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
+import org.structhist.io.FileAccess;
+import org.structhist.io.FileCreation;
+import org.structhist.io.FileSafety;
+import org.structhist.io.ProcessIdentity;
+import org.structhist.io.UnsafeFileException;
+import org.structhist.io.WallClock;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -31,6 +38,10 @@ import java.util.concurrent.locks.LockSupport;
  * and NAME never exists half-made, so a creator killed at any instant blocks nobody. Attachers still
  * wait for the version (reading the header with plain {@code read} calls, never through a mapping)
  * for files made by writers that initialise in place.
+ * <p>
+ * Opening: the directory is checked before anything else, then the file, then the open descriptor
+ * ({@link FileSafety}): a file another user planted, a symlink or a FIFO is refused with one sentence.
+ * Temporaries of dead creators are removed by whoever creates or attaches.
  */
 public final class MappedFile
 {
@@ -61,21 +72,32 @@ public final class MappedFile
     public static MappedFile createOrAttach(final Path path, final FileOptions options)
     {
         final FileLayout planned = FileLayout.plan(options);
+        final FileAccess access = options.access();
         final Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent))
+        try
         {
-            throw new StructHistoryException("cannot create history file " + path + ": directory " + parent +
-                " does not exist");
+            if (parent != null)
+            {
+                FileSafety.checkDirectory(parent, access, "history file " + path);
+            }
         }
-        if (Files.exists(path))
+        catch (final UnsafeFileException ex)
         {
-            return attach(path, options.attachTimeoutMillis());
+            throw new StructHistoryException(ex.getMessage(), ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new StructHistoryException("cannot open history file " + path + ": " + FileCreation.describe(ex), ex);
         }
         FileCreation.removeTemporariesOfDeadCreators(path);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            return attach(path, access, options.attachTimeoutMillis());
+        }
         final Path temporary = FileCreation.temporaryFor(path);
         try
         {
-            FileCreation.createOwnerOnly(temporary);
+            FileCreation.create(temporary, access);
         }
         catch (final IOException ex)
         {
@@ -88,7 +110,7 @@ public final class MappedFile
             // killed while filling it leaves only a temporary that the next creator removes.
             if (!FileCreation.linkIntoPlace(temporary, path))
             {
-                return attach(path, options.attachTimeoutMillis()); // another process won the race
+                return attach(path, access, options.attachTimeoutMillis()); // another process won the race
             }
         }
         catch (final IOException ex)
@@ -116,17 +138,18 @@ public final class MappedFile
                 "-D" + FileOptions.SIZE_PROPERTY, ex);
         }
         final MappedFile file = new MappedFile(path, mapping, layout, true);
-        final long wallNanos = wallNanos();
+        final long wallNanos = WallClock.preciseNanos();
         final long monotonicNanos = System.nanoTime();
         layout.writeHeader(file.buffer, ProcessIdentity.PID, wallNanos, monotonicNanos);
         file.buffer.putIntRelease(FileHeaderDescriptor.FORMAT_VERSION_OFFSET, FileHeaderDescriptor.FORMAT_VERSION);
         return file;
     }
 
-    private static MappedFile attach(final Path path, final long timeoutMillis)
+    private static MappedFile attach(final Path path, final FileAccess access, final long timeoutMillis)
     {
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        try (FileChannel channel = FileSafety.openExisting(path, access, "history file",
+            StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             while (true)
@@ -180,16 +203,13 @@ public final class MappedFile
         {
             throw new StructHistoryException("history file " + path + " disappeared while attaching to it", ex);
         }
+        catch (final UnsafeFileException ex)
+        {
+            throw new StructHistoryException(ex.getMessage(), ex);
+        }
         catch (final IOException ex)
         {
             throw new StructHistoryException("cannot open history file " + path + ": " + FileCreation.describe(ex), ex);
         }
-    }
-
-    /** Wall-clock time in epoch nanoseconds, as precise as the JVM's clock gives it. */
-    public static long wallNanos()
-    {
-        final java.time.Instant now = java.time.Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

@@ -100,12 +100,14 @@ public final class StringInterner
     {
         final int length = entryLength(utf8.length);
         int relative;
+        int attempts = 0;
         do
         {
             // A CAS bounded by the table's end, not getAndAdd: failed appends must not push the
             // cursor on until it wraps round and hands out offsets of strings already in use.
             relative = buffer.getIntVolatile(FileHeaderDescriptor.STRING_DATA_CURSOR_OFFSET);
-            if (relative < FIRST_ENTRY_OFFSET || (long)relative + length > dataLength)
+            if (relative < FIRST_ENTRY_OFFSET || (long)relative + length > dataLength ||
+                ++attempts > WriterChecks.MAX_CAS_ATTEMPTS)
             {
                 return NO_STRING;
             }

@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
 import org.structhist.format.StringTableDescriptor;
+import org.structhist.io.ProcessIdentity;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -82,7 +83,7 @@ public final class ThreadRegistry
     /** The next free entry, or -1: a CAS that stops at the table's end, so the cursor never wraps. */
     private int claimIndex()
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final int index = buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET);
             if (index < 0 || index >= maxThreads)
@@ -94,6 +95,7 @@ public final class ThreadRegistry
                 return index;
             }
         }
+        return -1;
     }
 
     /**

@@ -8,23 +8,37 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The one daemon thread structhist starts per open file: it refreshes the coarse clock every
  * resolution period (only once a list with a coarse clock exists; until then it wakes once a second)
- * and writes this process's heartbeat into the writer registry once a second.
+ * and writes this process's heartbeat into the writer registry once a second. Every
+ * {@link #LENGTH_CHECK_PERIOD_NANOS} it also checks that the file has not shrunk under the mapping; if
+ * it has, it calls its {@code onShrink} once and stops writing the heartbeat (a store past the file's end
+ * would raise SIGBUS in this thread).
  */
 public final class Ticker implements Runnable
 {
     private static final long HEARTBEAT_PERIOD_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The window in which a truncation can still reach a writer as SIGBUS: one fstat per period. */
+    public static final long LENGTH_CHECK_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final CachedNanoClock coarseClock = new CachedNanoClock();
     private final WriterRegistry registry;
     private final long resolutionNanos;
+    private final LengthWatch lengthWatch;
+    private final Runnable onShrink;
     private final Thread thread;
     private volatile boolean coarseClockInUse;
     private volatile boolean running = true;
 
-    public Ticker(final WriterRegistry registry, final long resolutionNanos, final String fileName)
+    public Ticker(
+        final WriterRegistry registry,
+        final long resolutionNanos,
+        final String fileName,
+        final LengthWatch lengthWatch,
+        final Runnable onShrink)
     {
         this.registry = registry;
         this.resolutionNanos = resolutionNanos;
+        this.lengthWatch = lengthWatch;
+        this.onShrink = onShrink;
         this.coarseClock.update(System.nanoTime());
         this.thread = new Thread(this, "structhist-ticker " + fileName);
         this.thread.setDaemon(true);
@@ -58,16 +72,24 @@ public final class Ticker implements Runnable
     public void run()
     {
         long lastHeartbeat = System.nanoTime();
+        boolean shrank = false;
         while (running)
         {
             final long now = System.nanoTime();
             coarseClock.update(now);
-            if (now - lastHeartbeat >= HEARTBEAT_PERIOD_NANOS)
+            if (!shrank && lengthWatch.shrank())
+            {
+                shrank = true;
+                onShrink.run();
+            }
+            if (!shrank && now - lastHeartbeat >= HEARTBEAT_PERIOD_NANOS)
             {
                 registry.heartbeat(System.currentTimeMillis());
                 lastHeartbeat = now;
             }
-            LockSupport.parkNanos(coarseClockInUse ? resolutionNanos : HEARTBEAT_PERIOD_NANOS);
+            LockSupport.parkNanos(Math.min(coarseClockInUse ? resolutionNanos : HEARTBEAT_PERIOD_NANOS,
+                LENGTH_CHECK_PERIOD_NANOS));
         }
+        lengthWatch.close(); // the file's last user of it: survive() after close finds it closed and rethrows
     }
 }

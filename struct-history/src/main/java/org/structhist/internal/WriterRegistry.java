@@ -3,6 +3,7 @@ package org.structhist.internal;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
+import org.structhist.io.ProcessIdentity;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

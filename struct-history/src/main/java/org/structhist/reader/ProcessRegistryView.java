@@ -5,7 +5,7 @@ import org.structhist.format.FileLayout;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.ThreadTableDescriptor;
 import org.structhist.format.WriterRegistryDescriptor;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +17,13 @@ import java.util.Optional;
 /**
  * Who wrote the file, as a reader sees it: the writer registry (pids, start times, clock bases,
  * liveness) and the thread table (names), read lazily and again when a live file has grown.
+ * <p>
+ * Misses are cheap and bounded: a lookup of a name or writer the tables lack reads them again only when
+ * there is something new to read (thread entries past those read, or a {@link #refresh} between polls of
+ * a live file). So reading a whole file reads each thread table entry at most once, plus per refresh once
+ * more for entries that were claimed but not yet valid and, when the table is full, once more for all of
+ * them (entries taken over by new threads): a crafted table (a huge cursor over entries with pid 0) cannot
+ * make the work grow with the number of events.
  */
 final class ProcessRegistryView
 {
@@ -31,6 +38,10 @@ final class ProcessRegistryView
     /** Entries below {@link #threadEntriesScanned} that were claimed but not yet valid when looked at. */
     private int[] pendingThreadEntries = new int[0];
     private int pendingThreadEntryCount;
+    /** Whether pending entries may have become valid: set by {@link #refresh}, cleared by a scan. */
+    private boolean pendingMayHaveChanged = true;
+    /** Thread table entries read so far, counted for the test that holds the bound above. */
+    private long threadEntriesRead;
     /** Whether entries read before may have been taken over since: set by {@link #refresh}, cleared by a rescan. */
     private boolean takenOverMayHaveChanged;
 
@@ -74,7 +85,14 @@ final class ProcessRegistryView
     void refresh()
     {
         writersMayHaveChanged = true;
+        pendingMayHaveChanged = true;
         takenOverMayHaveChanged = true;
+    }
+
+    /** How many thread table entries have been read: bounded by the table's size, not by the lookups. */
+    long threadEntriesRead()
+    {
+        return threadEntriesRead;
     }
 
     /** The writer registered with {@code pid}, if any. */
@@ -126,8 +144,9 @@ final class ProcessRegistryView
 
     /**
      * The registered name of thread {@code threadId} of {@code pid} ("virtual-ID" for an unnamed virtual
-     * thread), or "thread-ID". Threads that registered after the table was first read are found too: a name not known yet makes the reader look
-     * at the entries added since, and at those that were still being written then.
+     * thread), or "thread-ID". Threads that registered after the table was first read are found too: a name
+     * not known yet makes the reader look at the entries added since, and (after a {@link #refresh}) at those
+     * that were still being written then, and at a full table's entries taken over since.
      */
     String threadName(final int pid, final int threadId)
     {
@@ -159,15 +178,21 @@ final class ProcessRegistryView
      */
     private void scanThreadTable()
     {
-        int stillPending = 0;
-        for (int i = 0; i < pendingThreadEntryCount; i++)
+        if (pendingMayHaveChanged)
         {
-            if (!readThreadEntry(pendingThreadEntries[i]))
+            // Once per refresh, not once per miss: a table full of entries that never become valid (pid 0)
+            // would otherwise be read again for every event of an unknown thread.
+            pendingMayHaveChanged = false;
+            int stillPending = 0;
+            for (int i = 0; i < pendingThreadEntryCount; i++)
             {
-                pendingThreadEntries[stillPending++] = pendingThreadEntries[i];
+                if (!readThreadEntry(pendingThreadEntries[i]))
+                {
+                    pendingThreadEntries[stillPending++] = pendingThreadEntries[i];
+                }
             }
+            pendingThreadEntryCount = stillPending;
         }
-        pendingThreadEntryCount = stillPending;
         final int registered = Math.min(layout.maxThreads,
             Math.max(0, buffer.getIntVolatile(FileHeaderDescriptor.THREAD_TABLE_CURSOR_OFFSET)));
         for (int i = threadEntriesScanned; i < registered; i++)
@@ -189,6 +214,7 @@ final class ProcessRegistryView
     /** Adds thread table entry {@code index} to the names if it is valid (its Pid, stored last, is set). */
     private boolean readThreadEntry(final int index)
     {
+        threadEntriesRead++;
         final int entry = layout.threadTableOffset + index * ThreadTableDescriptor.ENTRY_LENGTH;
         final int entryPid = buffer.getIntVolatile(entry + ThreadTableDescriptor.PID_OFFSET);
         if (entryPid == 0)

@@ -1,5 +1,6 @@
 package org.structhist.alloc.internal;
 
+import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.HeapLayout;
 import org.structhist.alloc.format.SizeClasses;
 
@@ -24,6 +25,57 @@ public final class ChunkLocator
     /** The offset of the chunk (its header) that {@code address} falls in, or {@link #NONE}. */
     public long chunkOf(final long address)
     {
+        final long runStart = runStartOf(address);
+        if (runStart == NONE)
+        {
+            return NONE;
+        }
+        final int sizeClass = memory.getIntVolatile(layout.pageEntryOffset(runStart)) - 1;
+        if (sizeClass < 0 || sizeClass >= SizeClasses.count())
+        {
+            return NONE; // changed since runStartOf read it: only a hostile writer does that
+        }
+        final long runEnd = runStart + ((long)SizeClasses.runPages(sizeClass) << SizeClasses.PAGE_SHIFT);
+        if (address >= runEnd || runEnd > layout.fileLength)
+        {
+            return NONE;
+        }
+        if (!SizeClasses.isSmall(sizeClass))
+        {
+            return runStart;
+        }
+        final long chunkSize = SizeClasses.chunkSize(sizeClass);
+        final long i = (address - runStart) / chunkSize;
+        return i < SizeClasses.PAGE_SIZE / chunkSize ? runStart + i * chunkSize : NONE;
+    }
+
+    /**
+     * The size class of the run that holds {@code address} according to the page table, or -1 when the
+     * address is outside the data or its page belongs to no run.
+     */
+    public int sizeClassAt(final long address)
+    {
+        final long runStart = runStartOf(address);
+        if (runStart == NONE)
+        {
+            return -1;
+        }
+        final int sizeClass = memory.getIntVolatile(layout.pageEntryOffset(runStart)) - 1;
+        return sizeClass >= 0 && sizeClass < SizeClasses.count() ? sizeClass : -1;
+    }
+
+    /**
+     * Whether {@code chunk} is the header offset of a chunk of class {@code sizeClass}: what a free-list
+     * head, a chunk's Next and a quarantine entry must be before anyone reads the chunk's header.
+     */
+    public boolean isChunk(final long chunk, final int sizeClass)
+    {
+        return chunkOf(chunk + ChunkHeaderDescriptor.LENGTH) == chunk && sizeClassAt(chunk) == sizeClass;
+    }
+
+    /** The first page of the run holding {@code address}, bounds-checked at every step; {@link #NONE} if none. */
+    private long runStartOf(final long address)
+    {
         if (address < layout.dataOffset || address >= layout.fileLength)
         {
             return NONE;
@@ -40,22 +92,6 @@ public final class ChunkLocator
             entry = memory.getIntVolatile(layout.pageTableOffset + page * 4);
         }
         final int sizeClass = entry - 1;
-        if (sizeClass < 0 || sizeClass >= SizeClasses.count())
-        {
-            return NONE;
-        }
-        final long runStart = page << SizeClasses.PAGE_SHIFT;
-        final long runEnd = runStart + ((long)SizeClasses.runPages(sizeClass) << SizeClasses.PAGE_SHIFT);
-        if (address >= runEnd || runEnd > layout.fileLength)
-        {
-            return NONE;
-        }
-        if (!SizeClasses.isSmall(sizeClass))
-        {
-            return runStart;
-        }
-        final long chunkSize = SizeClasses.chunkSize(sizeClass);
-        final long i = (address - runStart) / chunkSize;
-        return i < SizeClasses.PAGE_SIZE / chunkSize ? runStart + i * chunkSize : NONE;
+        return sizeClass < 0 || sizeClass >= SizeClasses.count() ? NONE : page << SizeClasses.PAGE_SHIFT;
     }
 }

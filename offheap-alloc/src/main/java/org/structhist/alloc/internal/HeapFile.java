@@ -7,8 +7,12 @@ import org.structhist.alloc.format.HeapFormatException;
 import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.HeapLayout;
 import org.structhist.alloc.format.SizeClasses;
-import org.structhist.internal.FileCreation;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.FileAccess;
+import org.structhist.io.FileCreation;
+import org.structhist.io.FileSafety;
+import org.structhist.io.ProcessIdentity;
+import org.structhist.io.UnsafeFileException;
+import org.structhist.io.WallClock;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +20,7 @@ import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code MappedFile}): an owner-only temporary, every byte written so a full filesystem fails here and
  * never as a SIGBUS in {@code allocate}, the header, the version release-stored last, then a hard link
  * to the real name. Attachers read the header with plain reads until the version appears, then map.
+ * Both check the directory, the file and the open descriptor first ({@link FileSafety}), and remove the
+ * temporaries of dead creators. A read-only open (shdump) only refuses what is not a regular file.
  */
 public final class HeapFile
 {
@@ -61,20 +68,32 @@ public final class HeapFile
         {
             throw new HeapException("cannot create heap file " + path + ": " + ex.getMessage(), ex);
         }
+        final FileAccess access = options.access();
         final Path parent = path.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent))
+        try
         {
-            throw new HeapException("cannot create heap file " + path + ": directory " + parent + " does not exist");
+            if (parent != null)
+            {
+                FileSafety.checkDirectory(parent, access, "heap file " + path);
+            }
         }
-        if (Files.exists(path))
+        catch (final UnsafeFileException ex)
         {
-            return attach(path, options.attachTimeoutMillis(), planned);
+            throw new HeapException(ex.getMessage(), ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new HeapException("cannot open heap file " + path + ": " + FileCreation.describe(ex), ex);
         }
         FileCreation.removeTemporariesOfDeadCreators(path);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
+        {
+            return attach(path, access, options.attachTimeoutMillis(), planned);
+        }
         final Path temporary = FileCreation.temporaryFor(path);
         try
         {
-            FileCreation.createOwnerOnly(temporary);
+            FileCreation.create(temporary, access);
         }
         catch (final IOException ex)
         {
@@ -85,7 +104,7 @@ public final class HeapFile
         {
             if (!FileCreation.linkIntoPlace(temporary, path))
             {
-                return attach(path, options.attachTimeoutMillis(), planned); // another process won the race
+                return attach(path, access, options.attachTimeoutMillis(), planned); // another process won the race
             }
         }
         catch (final IOException ex)
@@ -98,7 +117,24 @@ public final class HeapFile
     /** Maps an existing heap file read-only, for readers that must never write (shdump). */
     public static HeapFile openReadOnly(final Path path)
     {
-        return attach(path, 0, null);
+        try
+        {
+            // A FIFO would block the open, a device would be read: neither is a heap file.
+            FileSafety.requireRegularFile(path, "heap file");
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new HeapException("heap file " + path + " does not exist", ex);
+        }
+        catch (final UnsafeFileException ex)
+        {
+            throw new HeapException(ex.getMessage(), ex);
+        }
+        catch (final IOException ex)
+        {
+            throw new HeapException("cannot open heap file " + path + ": " + FileCreation.describe(ex), ex);
+        }
+        return attach(path, null, 0, null);
     }
 
     private static HeapMemory initialise(final Path path, final Path reportedAs, final HeapLayout layout)
@@ -134,14 +170,16 @@ public final class HeapFile
         return new HeapMemory(mappings, length);
     }
 
-    /** {@code requested} null: a read-only open. */
-    private static HeapFile attach(final Path path, final long timeoutMillis, final HeapLayout requested)
+    /** {@code requested} null: a read-only open (and {@code access} is not checked). */
+    private static HeapFile attach(
+        final Path path, final FileAccess access, final long timeoutMillis, final HeapLayout requested)
     {
         final boolean readOnly = requested == null;
         final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         final StandardOpenOption[] modes = readOnly ? new StandardOpenOption[] {StandardOpenOption.READ} :
             new StandardOpenOption[] {StandardOpenOption.READ, StandardOpenOption.WRITE};
-        try (FileChannel channel = FileChannel.open(path, modes))
+        try (FileChannel channel = readOnly ? FileChannel.open(path, modes) :
+            FileSafety.openExisting(path, access, "heap file", modes))
         {
             final ByteBuffer header = ByteBuffer.allocate(HeapHeaderDescriptor.CLASS_TABLE_OFFSET)
                 .order(ByteOrder.LITTLE_ENDIAN);
@@ -195,6 +233,10 @@ public final class HeapFile
         catch (final NoSuchFileException ex)
         {
             throw new HeapException("heap file " + path + " does not exist", ex);
+        }
+        catch (final UnsafeFileException ex)
+        {
+            throw new HeapException(ex.getMessage(), ex);
         }
         catch (final IOException ex)
         {

@@ -16,6 +16,9 @@ import org.structhist.alloc.format.TaggedIndex;
  */
 public final class PageBump
 {
+    /** What {@link #refill} returns when the header's Page Bump is no page offset in the data, or keeps changing. */
+    public static final long CORRUPT = -2;
+
     private final HeapMemory memory;
     private final HeapLayout layout;
     private final FreeLists freeLists;
@@ -29,15 +32,16 @@ public final class PageBump
 
     /**
      * Carves a fresh run for {@code sizeClass}, keeps its first chunk for the caller (state still free)
-     * and publishes the rest; the kept chunk's index, or 0 when the file has no pages left.
+     * and publishes the rest; the kept chunk's index, 0 when the file has no pages left, or
+     * {@link #CORRUPT}.
      */
     public long refill(final int sizeClass)
     {
         final int pages = SizeClasses.runPages(sizeClass);
         final long start = takeRun((long)pages << SizeClasses.PAGE_SHIFT);
-        if (start == 0)
+        if (start <= 0)
         {
-            return 0;
+            return start == 0 ? 0 : CORRUPT;
         }
         for (int k = pages - 1; k >= 1; k--)
         {
@@ -62,12 +66,20 @@ public final class PageBump
         return TaggedIndex.indexOf(start);
     }
 
-    /** Claims {@code bytes} of never-used file by CAS; the run's offset, or 0 when they are not there. */
+    /**
+     * Claims {@code bytes} of never-used file by CAS; the run's offset, 0 when they are not there, or
+     * {@link #CORRUPT} when the bump is no page offset in the data (a run from it would overwrite the
+     * header or page table) or kept changing under it.
+     */
     private long takeRun(final long bytes)
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterLimits.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long current = memory.getLongVolatile(HeapHeaderDescriptor.PAGE_BUMP_OFFSET);
+            if (!WriterLimits.isPageBump(current, layout))
+            {
+                return CORRUPT;
+            }
             long start = current;
             if (start >>> SizeClasses.SEGMENT_SHIFT != (start + bytes - 1) >>> SizeClasses.SEGMENT_SHIFT)
             {
@@ -87,5 +99,6 @@ public final class PageBump
                 return start;
             }
         }
+        return CORRUPT;
     }
 }

@@ -2,7 +2,7 @@ package org.structhist.alloc.internal;
 
 import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.ProcessSlotDescriptor;
-import org.structhist.internal.ProcessIdentity;
+import org.structhist.io.ProcessIdentity;
 
 /**
  * The header's table of processes that opened the heap: pid and start time, so that "is the owner of

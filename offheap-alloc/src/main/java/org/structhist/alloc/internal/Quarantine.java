@@ -6,6 +6,8 @@ import org.structhist.alloc.format.HeapLayout;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.format.TaggedIndex;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * Freed chunks wait here, oldest out first, before they become free: a ring of chunk indexes in the file
  * with a tail (frees ever entered) and a head (entries ever evicted), both claimed by atomic add / CAS,
@@ -21,14 +23,25 @@ public final class Quarantine
     private final HeapMemory memory;
     private final HeapLayout layout;
     private final FreeLists freeLists;
+    private final ChunkLocator locator;
     private final long mask;
+    /** Ring entries that were no quarantined chunk (written from outside): dropped, counted in process memory. */
+    private final AtomicLong entriesRefused = new AtomicLong();
 
-    public Quarantine(final HeapMemory memory, final HeapLayout layout, final FreeLists freeLists)
+    public Quarantine(
+        final HeapMemory memory, final HeapLayout layout, final FreeLists freeLists, final ChunkLocator locator)
     {
         this.memory = memory;
         this.layout = layout;
         this.freeLists = freeLists;
+        this.locator = locator;
         this.mask = layout.quarantineSlots - 1;
+    }
+
+    /** Ring entries dropped because they were not a quarantined chunk (see {@link #release}). */
+    public long entriesRefused()
+    {
+        return entriesRefused.get();
     }
 
     private long slot(final long position)
@@ -72,7 +85,7 @@ public final class Quarantine
      */
     private void skipHeadTo(final long position)
     {
-        while (true)
+        for (int attempt = 0; attempt < WriterLimits.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long head = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET);
             if (head >= position ||
@@ -85,7 +98,10 @@ public final class Quarantine
 
     private void trim(final boolean all)
     {
-        while (true)
+        // Each round evicts one entry or loses a CAS: a ring's worth of evictions plus the CAS bound ends it
+        // even when head, tail and byte count come from a hostile file (a tail 2^62 ahead, say).
+        final long rounds = layout.quarantineSlots + (long)WriterLimits.MAX_CAS_ATTEMPTS;
+        for (long round = 0; round < rounds; round++)
         {
             final long head = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_HEAD_OFFSET);
             final long tail = memory.getLongVolatile(HeapHeaderDescriptor.QUARANTINE_TAIL_OFFSET);
@@ -112,11 +128,28 @@ public final class Quarantine
         }
     }
 
+    /**
+     * Makes a chunk that left the ring free. The index came from the file: unless it is a chunk whose
+     * header says QUARANTINED, of the class its page says, it is dropped and counted, never pushed (a
+     * wrong class would link it into another class's list, a non-chunk would be handed out).
+     */
     private void release(final long index)
     {
-        final long stateOffset = TaggedIndex.offsetOf(index) + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
+        final long chunk = TaggedIndex.offsetOf(index);
+        final int sizeClass = locator.sizeClassAt(chunk);
+        if (sizeClass < 0 || !locator.isChunk(chunk, sizeClass))
+        {
+            entriesRefused.getAndIncrement();
+            return;
+        }
+        final long stateOffset = chunk + ChunkHeaderDescriptor.STATE_WORD_OFFSET;
         final long word = memory.getLongVolatile(stateOffset);
-        final int sizeClass = ChunkHeaderDescriptor.sizeClass(word);
+        if (ChunkHeaderDescriptor.state(word) != ChunkHeaderDescriptor.STATE_QUARANTINED ||
+            ChunkHeaderDescriptor.sizeClass(word) != sizeClass)
+        {
+            entriesRefused.getAndIncrement();
+            return;
+        }
         memory.getAndAddLong(HeapHeaderDescriptor.QUARANTINED_BYTES_OFFSET, -SizeClasses.chunkSize(sizeClass));
         memory.putLongRelease(stateOffset, ChunkHeaderDescriptor.stateWord(ChunkHeaderDescriptor.STATE_FREE, sizeClass,
             ChunkHeaderDescriptor.generation(word)));

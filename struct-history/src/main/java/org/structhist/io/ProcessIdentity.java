@@ -1,4 +1,4 @@
-package org.structhist.internal;
+package org.structhist.io;
 
 import java.time.Instant;
 import java.util.Optional;

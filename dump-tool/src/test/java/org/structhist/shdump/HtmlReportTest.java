@@ -3,6 +3,7 @@ package org.structhist.shdump;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.HtmlText;
 
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,22 @@ class HtmlReportTest
         Cli.on(history, "--obj", "0x2a", "--html", history.toString()).exits(ExitCode.USAGE)
             .saysOneSentence("history file being read");
         assertFalse(Files.exists(dir.resolve("x.html")));
+    }
+
+    /** The one call the demo makes for its victim. */
+    @Test
+    void oneCallWritesThePageOfAnAddress()
+    {
+        final Path html = dir.resolve("api.html");
+        try (org.structhist.reader.HistoryReader reader = org.structhist.reader.HistoryReader.open(history))
+        {
+            assertEquals(2, HtmlReport.write(reader, history, 0x2a, html.toString()));
+            assertEquals(0, HtmlReport.write(reader, history, 0x999, dir.resolve("none.html").toString()));
+        }
+        final String text = read(html);
+        assertEquals(2, count(text, "<section "));
+        assertTrue(text.contains("REFCOUNT_BELOW_ZERO #8"));
+        assertFalse(Files.exists(dir.resolve("none.html")), "no page when no incarnation is in the window");
     }
 
     @Test

@@ -10,7 +10,10 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Debian's headless chromium, run as a real child process on a page file; every network feature it can turn off, off. */
+/**
+ * Debian's headless chromium, run as a real child process on a page file, with every background network
+ * feature it can turn off turned off.
+ */
 final class Chromium
 {
     private static final String[] NAMES = {"chromium", "chromium-browser", "google-chrome"};

@@ -1,11 +1,16 @@
 package org.structhist.shdump.command;
 
+import org.structhist.ClockMode;
 import org.structhist.Effect;
+import org.structhist.alloc.example.ConnectionDescriptor;
+import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.HistoryFormatException;
 import org.structhist.audit.Anomaly;
 import org.structhist.audit.AnomalyKind;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.reader.Event;
+import org.structhist.reader.EventStatus;
+import org.structhist.reader.Incarnation;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
@@ -13,8 +18,10 @@ import org.structhist.shdump.Address;
 import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.Shdump;
 import org.structhist.shdump.ShdumpException;
+import org.structhist.shdump.demo.ProcessDemo;
 import org.structhist.shdump.demo.ServerProcess;
 import org.structhist.shdump.demo.TcpServer;
+import org.structhist.shdump.heap.HeapView;
 import org.structhist.shdump.output.Style;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,19 +32,24 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 /**
- * {@code shdump demo}: the OpenSIPS TCP refcount bug, replayed and solved in a few seconds. A server in
- * a child JVM ({@link TcpServer}) crashes on a connection a worker destroyed too early; then this
- * command runs the real {@code check} and {@code show} on the history file it left, on the same output,
- * and says how to read them. Nothing here renders a history itself: what the user sees is exactly
- * what those commands print.
+ * {@code shdump demo}: the OpenSIPS TCP refcount bug, replayed and solved in a few seconds, as OpenSIPS
+ * runs: tcp-main and its workers are separate processes that share connection structs in a shared heap
+ * and pass them by address over ring buffers ({@link ProcessDemo}). One worker frees a connection
+ * tcp-main still holds; tcp-main crashes on it. Then this command runs the real {@code check},
+ * {@code --obj} and {@code heap --addr} on the files left behind, on the same output, and says how to read
+ * them. Nothing here renders a history itself: what the user sees is exactly what those commands print.
+ * {@code --threads} replays the same story with threads in one child JVM ({@link TcpServer}), and
+ * {@code --bench N} measures the server at full speed with history off and on.
  */
 @Command(
     name = "demo",
@@ -45,15 +57,19 @@ import java.util.concurrent.Callable;
     sortOptions = false,
     // One paragraph per element, so picocli wraps it to the terminal.
     description = {
-        "Replays the OpenSIPS TCP refcount bug and finds its cause: a server in a child JVM hands refcounted " +
-            "TCP connections between a main loop and worker threads, one asynchronous write drops a reference " +
-            "too many, and the server crashes on the freed connection. Then 'check' and 'show' read the history " +
-            "file it left and point at the worker that destroyed the connection. Takes a few seconds.",
+        "Replays the OpenSIPS TCP refcount bug and finds its cause: tcp-main and " + TcpServer.WORKERS +
+            " workers run as separate JVM processes sharing refcounted TCP connection structs in a shared heap; " +
+            "tcp-main hands each connection a client opened to a worker by its address over ring buffers in a " +
+            "shared file, one worker's asynchronous write drops a reference too many, and tcp-main crashes on " +
+            "the freed connection. Then 'check', '--obj' and 'heap --addr' read the files left behind and point " +
+            "at the worker process that freed it. Takes a few seconds.",
         "Exit code 0 when the culprit was found, 1 otherwise."},
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump demo",
-        "  shdump demo --seed 7 --keep demo.hist   then: shdump check --file demo.hist"})
+        "  shdump demo --seed 7 --keep demo   then: shdump check --file demo/tcp.hist",
+        "  shdump demo --threads              the same story with threads in one JVM",
+        "  shdump demo --bench 5000           connections/s with history off, exact clock, coarse clock"})
 public final class DemoCommand implements Callable<Integer>
 {
     /** Far more than the server needs (well under a second of work); only a hung child waits this long. */
@@ -61,6 +77,10 @@ public final class DemoCommand implements Callable<Integer>
     private static final int WIDTH = 100;
     /** How the re-run commands name shdump: the launcher at the repository's root. */
     private static final String LAUNCHER = "./shdump";
+    /** Bytes of the crashed struct {@code heap --addr} dumps: the whole connection struct. */
+    private static final int STRUCT_BYTES = ConnectionDescriptor.LENGTH;
+    /** How many times --bench runs each configuration, interleaved, so a burst of load hits all alike. */
+    static final int BENCH_ROUNDS = 5;
 
     @CommandLine.ParentCommand
     Shdump root;
@@ -68,9 +88,11 @@ public final class DemoCommand implements Callable<Integer>
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--keep", paramLabel = "FILE",
-        description = "Write the history file here and keep it (a history file already there is replaced; " +
-            "--file FILE does the same). Default: a temporary file, removed afterwards.")
+    @Option(names = "--keep", paramLabel = "DIR",
+        description = "Write the files (" + ProcessDemo.HISTORY_FILE + ", " + ProcessDemo.HEAP_FILE + ", " +
+            ProcessDemo.RINGS_FILE + ") in this directory and keep them, and print the commands that read them " +
+            "(files of an earlier demo there are replaced; the directory is created if missing). Default: a " +
+            "temporary directory, removed afterwards.")
     Path keep;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
@@ -78,37 +100,327 @@ public final class DemoCommand implements Callable<Integer>
             "${DEFAULT-VALUE}). The same seed tells the same story every run.")
     long seed;
 
+    @Option(names = "--threads",
+        description = "The story with tcp-main and the workers as threads of one child JVM, connections as " +
+            "plain objects (the demo before it ran processes).")
+    boolean threads;
+
+    @Option(names = "--bench", paramLabel = "N",
+        description = "No bug, no demo: serve N connections at full speed, " + BENCH_ROUNDS + " times each with " +
+            "history off, on with the exact clock and on with the coarse clock (interleaved), and print " +
+            "connections per second.")
+    Integer bench;
+
     @Override
     public Integer call() throws IOException
     {
-        final Path kept = keep != null ? keep : root.fileOption();
-        if (kept != null)
+        if (root.fileOption() != null)
         {
-            replaceable(kept);
-            return replay(kept, true);
+            throw new ShdumpException(ExitCode.USAGE, "the demo writes its own files; to keep them, give a directory " +
+                "with --keep DIR instead of --file");
+        }
+        if (bench != null)
+        {
+            if (threads || keep != null)
+            {
+                throw new ShdumpException(ExitCode.USAGE, "--bench runs the process server on its own; it does not " +
+                    "go with --threads or --keep");
+            }
+            if (bench < 1 || bench > 1_000_000)
+            {
+                throw new ShdumpException(ExitCode.USAGE, "--bench needs 1 to 1000000 connections, not " + bench);
+            }
+            return bench(bench);
+        }
+        if (keep != null)
+        {
+            keepDirectory(keep);
+            return replay(keep, true);
         }
         final Path dir = Files.createTempDirectory("shdump-demo-");
-        final Path file = dir.resolve("tcp.hist");
         try
         {
-            return replay(file, false);
+            return replay(dir, false);
         }
         finally
         {
-            Files.deleteIfExists(file);
+            for (final String name : List.of(ProcessDemo.HISTORY_FILE, ProcessDemo.HEAP_FILE, ProcessDemo.RINGS_FILE))
+            {
+                Files.deleteIfExists(dir.resolve(name));
+            }
             Files.deleteIfExists(dir);
         }
     }
 
-    private int replay(final Path file, final boolean kept) throws IOException
+    private int replay(final Path dir, final boolean kept) throws IOException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        out.println(root.style().bold("shdump demo") + ": the OpenSIPS TCP refcount bug, replayed " +
+            (threads ? "with threads" : "across processes") + " (seed " + seed + ")");
+        out.println();
+        out.flush();
+        return threads ? replayThreads(dir.resolve(ProcessDemo.HISTORY_FILE), kept) : replayProcesses(dir, kept);
+    }
+
+    private int replayProcesses(final Path dir, final boolean kept) throws IOException
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final Style style = root.style();
-        out.println(style.bold("shdump demo") + ": the OpenSIPS TCP refcount bug, replayed (seed " + seed + ")");
+        final ProcessDemo.Result server = ProcessDemo.run(new ProcessDemo.Setup(dir, seed, ProcessDemo.CONNECTIONS,
+            true, ClockMode.EXACT, true), SERVER_TIMEOUT);
+        final String pids = server.workerPids().stream().map(String::valueOf).collect(Collectors.joining(", "));
+        if (!server.crashed())
+        {
+            out.println("1. tcp-main (pid " + server.mainPid() + ") and its workers (pids " + pids + ") ran and " +
+                "tcp-main should have crashed, but it " + (server.mainExitCode() < 0 ? "hung" : "exited with " +
+                server.mainExitCode()) + ":");
+            server.output().forEach(line -> out.println("   | " + line));
+            out.flush();
+            err.println("shdump demo: tcp-main did not crash, so there is no culprit to find: a bug in the demo");
+            return ExitCode.FOUND;
+        }
+        final Path file = dir.resolve(ProcessDemo.HISTORY_FILE);
+        final Path heap = dir.resolve(ProcessDemo.HEAP_FILE);
+        final String address = server.crashAddress();
+        out.println(wrap("1. ", "tcp-main (pid " + server.mainPid() + ") and " + TcpServer.WORKERS + " worker " +
+            "processes (pids " + pids + ") ran, each a JVM of its own. A client in this process opened TCP " +
+            "connections to tcp-main on 127.0.0.1; tcp-main kept each as a refcounted struct in a shared " +
+            "heap (" + ProcessDemo.HEAP_FILE + ") and handed it to a worker by its address over ring buffers in a " +
+            "shared file (" + ProcessDemo.RINGS_FILE + "). tcp-main died on the spot (exit " + server.mainExitCode() +
+            "), with its history and heap files left behind:", "   "));
+        server.output().forEach(line -> out.println("   | " + line));
+        out.println(wrap("   ", "The backtrace names the victim, " + address + ", and the heap the pid that freed " +
+            "it, not why. The history file does, read by shdump in another process after the fact:", "   "));
         out.println();
-        out.flush();
 
+        final List<String> flags = new ArrayList<>();
+        if (!style.enabled())
+        {
+            flags.add("--no-color");
+        }
+        out.println(style.bold("2. shdump check --file " + file));
+        out.flush();
+        Shdump.run(out, err, args(flags, "--file", file.toString(), "check"));
+        final Optional<Anomaly> bug = bugOf(file, Address.parse(address));
+        final Optional<ExtraUnref> extra = extraUnref(file, Address.parse(address));
+        if (bug.isEmpty() || extra.isEmpty())
+        {
+            out.flush();
+            err.println("shdump demo: the audit finds no bug in the history of " + address + ": the culprit " +
+                "was not found");
+            return ExitCode.FOUND;
+        }
+        out.println(wrap("   ", "LEAK_AT_DEATH: connections still open when tcp-main died, as after any crash. " +
+            bug.get().kind().name() + ": the bug, on the connection the backtrace named.", "   "));
+        out.println();
+        out.println(style.bold("3. shdump --obj " + address + " --file " + file));
+        out.flush();
+        Shdump.run(out, err, args(flags, "--file", file.toString(), "--obj", address));
+        out.println();
+        out.println(style.bold("4. shdump heap --addr " + address + " --bytes " + STRUCT_BYTES + " --heap-file " +
+            heap));
+        out.flush();
+        Shdump.run(out, err, args(flags, "--heap-file", heap.toString(), "heap", "--addr", address, "--bytes",
+            Integer.toString(STRUCT_BYTES)));
+        out.println();
+        final Victim victim = new Victim(dir, address, bug.get(), extra.get(),
+            chunkState(heap, Address.parse(address)));
+        out.println(style.bold("What happened"));
+        out.println(wrap("", explainProcesses(victim), ""));
+        out.println();
+
+        final String d = dir.toString();
+        if (kept)
+        {
+            out.println("The files stay in " + d + "; read them yourself:");
+        }
+        else
+        {
+            out.println("Run it yourself (the same seed gives the same culprit; --keep keeps the files):");
+            out.println("  " + LAUNCHER + " demo --seed " + seed + " --keep demo");
+        }
+        final String shown = kept ? d : "demo";
+        out.println("  " + LAUNCHER + " check --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
+        out.println("  " + LAUNCHER + " --obj " + address + " --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
+        out.println("  " + LAUNCHER + " heap --addr " + address + " --heap-file " + shown + "/" +
+            ProcessDemo.HEAP_FILE);
+        out.println("  " + LAUNCHER + " heap --heap-file " + shown + "/" + ProcessDemo.HEAP_FILE);
+        out.println("  " + LAUNCHER + " info --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /**
+     * Everything the process demo learned about the connection tcp-main crashed on, in one value: the files,
+     * the address, the audit's finding, the worker's two unrefs and the chunk's state. What the text report
+     * is made from, and what a report in another form takes.
+     */
+    record Victim(Path dir, String address, Anomaly bug, ExtraUnref extra, String chunkState)
+    {
+    }
+
+    /** The worker's two unrefs for the one reference its hand-off gave it, from the connection's history. */
+    record ExtraUnref(Event handOff, Event first, Event extra, Event destroy)
+    {
+    }
+
+    /**
+     * In the last incarnation of {@code address} in the connection list: the DESTROY, the hand-off before it,
+     * and the two UNREFs the destroying thread logged after that hand-off. Empty if the history shows
+     * anything else (then the demo did not tell its story).
+     */
+    static Optional<ExtraUnref> extraUnref(final Path file, final long address)
+    {
+        try (HistoryReader reader = HistoryReader.open(file))
+        {
+            final Optional<ListInfo> list = reader.list(TcpServer.LIST);
+            if (list.isEmpty())
+            {
+                return Optional.empty();
+            }
+            final List<Incarnation> incarnations = reader.incarnationsOf(address).stream()
+                .filter(i -> i.list().index() == list.get().index()).toList();
+            if (incarnations.isEmpty())
+            {
+                return Optional.empty();
+            }
+            final List<Event> events = reader.events(incarnations.get(incarnations.size() - 1));
+            int destroy = -1;
+            for (int i = 0; i < events.size() && destroy < 0; i++)
+            {
+                if (events.get(i).status() == EventStatus.VALID && events.get(i).effect() == Effect.DESTROY)
+                {
+                    destroy = i;
+                }
+            }
+            int handOff = destroy - 1;
+            while (handOff >= 0 && events.get(handOff).effect() != Effect.HANDOFF)
+            {
+                handOff--;
+            }
+            if (destroy < 0 || handOff < 0)
+            {
+                return Optional.empty();
+            }
+            final Event d = events.get(destroy);
+            final List<Event> unrefs = events.subList(handOff + 1, destroy).stream()
+                .filter(e -> e.effect() == Effect.UNREF && e.pid() == d.pid() && e.threadId() == d.threadId())
+                .toList();
+            return unrefs.size() != 2 ? Optional.empty() :
+                Optional.of(new ExtraUnref(events.get(handOff), unrefs.get(0), unrefs.get(1), d));
+        }
+    }
+
+    /** The state the heap gives the chunk at {@code address} now, as {@code heap --addr} names it. */
+    private static String chunkState(final Path heap, final long address)
+    {
+        final HeapView view = HeapView.open(heap);
+        return view.read(() ->
+        {
+            final ChunkInfo chunk = view.reader().chunkAt(address);
+            return chunk == null ? "in no chunk" : chunk.stateName() + (chunk.freedByPid() != 0 ?
+                ", freed by pid " + chunk.freedByPid() : "");
+        });
+    }
+
+    /**
+     * What happened, across processes: the audit's own culprit line, quoted; the worker's two unrefs for
+     * its one reference, from the connection's history; the chunk's state, from the heap.
+     */
+    static String explainProcesses(final Victim victim)
+    {
+        final Anomaly bug = victim.bug();
+        final ExtraUnref extra = victim.extra();
+        final String chunkState = victim.chunkState();
+        final Event worker = extra.extra();
+        final String who = worker.threadName() + " (pid " + worker.pid() + ")";
+        return "The audit's culprit line: " + bug.culpritLine() + ". In the connection's history, " + who +
+            " was handed one reference at #" + extra.handOff().position() + " (\"" + extra.handOff().message() +
+            "\") and released two: #" + extra.first().position() + " and #" + worker.position() + " (\"" +
+            worker.message() + "\"), one too many, on its asynchronous write path. That unref took the count to " +
+            "0, so " + who + " destroyed the struct at #" + extra.destroy().position() + " and freed its chunk " +
+            "while " + TcpServer.MAIN_THREAD + " still counted on its own reference; the heap shows the chunk " +
+            chunkState + ". " + TcpServer.MAIN_THREAD + "'s next send took a reference on the freed struct (#" +
+            bug.event().position() + ", as the C code does: a plain increment) and read it in tcp_conn_write, " +
+            "where the heap's checked access caught it and the backtrace points: in another process than the " +
+            "one with the bug, as in OpenSIPS.";
+    }
+
+    /** Serves {@code connections} at full speed in each configuration, interleaved, and prints the rates. */
+    private int bench(final int connections) throws IOException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        out.println("shdump demo --bench: tcp-main and " + TcpServer.WORKERS + " worker processes, " + connections +
+            " connections per run, no bug; " + Runtime.getRuntime().availableProcessors() + " CPUs, load average " +
+            String.format(java.util.Locale.ROOT, "%.2f", java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean().getSystemLoadAverage()));
+        final String[] names = {"history off", "history on, exact clock", "history on, coarse clock"};
+        final long[][] rates = new long[names.length][BENCH_ROUNDS];
+        for (int round = 0; round < BENCH_ROUNDS; round++)
+        {
+            for (int c = 0; c < names.length; c++)
+            {
+                final Path dir = Files.createTempDirectory("shdump-bench-");
+                try
+                {
+                    final ProcessDemo.Result result = ProcessDemo.run(new ProcessDemo.Setup(dir, seed, connections,
+                        c != 0, c == 2 ? ClockMode.COARSE : ClockMode.EXACT, false), SERVER_TIMEOUT);
+                    if (result.perSecond() < 0)
+                    {
+                        result.output().forEach(line -> out.println("   | " + line));
+                        out.flush();
+                        err.println("shdump demo --bench: the server did not serve its " + connections +
+                            " connections (" + names[c] + ")");
+                        return ExitCode.FOUND;
+                    }
+                    rates[c][round] = result.perSecond();
+                    out.println("  round " + (round + 1) + "  " + pad(names[c], 26) + result.perSecond() +
+                        " connections/s");
+                    out.flush();
+                }
+                finally
+                {
+                    for (final String name : List.of(ProcessDemo.HISTORY_FILE, ProcessDemo.HEAP_FILE,
+                        ProcessDemo.RINGS_FILE))
+                    {
+                        Files.deleteIfExists(dir.resolve(name));
+                    }
+                    Files.deleteIfExists(dir);
+                }
+            }
+        }
+        final long off = median(rates[0]);
+        out.println("median of " + BENCH_ROUNDS + ":");
+        for (int c = 0; c < names.length; c++)
+        {
+            final long median = median(rates[c]);
+            out.println("  " + pad(names[c], 26) + median + " connections/s" + (c == 0 ? "" :
+                String.format(java.util.Locale.ROOT, "  (%.3f x off)", (double)median / off)));
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    private static long median(final long[] values)
+    {
+        final long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static String pad(final String text, final int width)
+    {
+        return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
+    }
+
+    /** The threads variant: the server in one child JVM, the history in {@code file}. */
+    private int replayThreads(final Path file, final boolean kept) throws IOException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final Style style = root.style();
         final ServerProcess.Result server = ServerProcess.run(file, seed, SERVER_TIMEOUT);
         if (!server.crashed())
         {
@@ -162,15 +474,36 @@ public final class DemoCommand implements Callable<Integer>
         else
         {
             out.println("Run it yourself (the same seed gives the same culprit; --keep keeps the file):");
-            out.println("  " + LAUNCHER + " demo --seed " + seed + " --keep demo.hist");
+            out.println("  " + LAUNCHER + " demo --threads --seed " + seed + " --keep demo");
         }
-        final String shown = kept ? f : "demo.hist";
+        final String shown = kept ? f : "demo/" + ProcessDemo.HISTORY_FILE;
         out.println("  " + LAUNCHER + " check --file " + shown);
         out.println("  " + LAUNCHER + " --obj " + address + " --file " + shown);
         out.println("  " + LAUNCHER + " objects --live --file " + shown);
         out.println("  " + LAUNCHER + " info --file " + shown);
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * A directory --keep may write the demo's files in: created (owner-only) if missing; files of an earlier
+     * demo in it are replaced, but not a history file a live process writes, nor anything that is not one.
+     */
+    private static void keepDirectory(final Path dir) throws IOException
+    {
+        if (Files.exists(dir) && !Files.isDirectory(dir))
+        {
+            throw new ShdumpException(ExitCode.USAGE, "--keep names a directory for the demo's files; " + dir +
+                " is not a directory, and the demo will not overwrite it");
+        }
+        if (!Files.exists(dir))
+        {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                "rwx------")));
+        }
+        replaceable(dir.resolve(ProcessDemo.HISTORY_FILE));
+        Files.deleteIfExists(dir.resolve(ProcessDemo.HEAP_FILE));
+        Files.deleteIfExists(dir.resolve(ProcessDemo.RINGS_FILE));
     }
 
     /** A file --keep may write: absent, or a history file no live process writes. */
@@ -205,20 +538,16 @@ public final class DemoCommand implements Callable<Integer>
     }
 
     /**
-     * The first bug (not information) the audit finds in the history of {@code address}, preferring one whose
-     * cause it could name; empty when there is none.
+     * The first bug (not information) the audit finds in the histories of {@code address}, in any list,
+     * preferring one whose cause it could name; empty when there is none.
      */
     private static Optional<Anomaly> bugOf(final Path file, final long address)
     {
         try (HistoryReader reader = HistoryReader.open(file))
         {
             final HistoryAudit audit = new HistoryAudit(reader);
-            final Optional<ListInfo> list = reader.list(TcpServer.LIST);
-            if (list.isEmpty())
-            {
-                return Optional.empty();
-            }
-            return audit.auditList(list.get()).stream()
+            return reader.lists().stream()
+                .flatMap(list -> audit.auditList(list).stream())
                 .filter(h -> h.incarnation().address() == address)
                 .flatMap(h -> h.anomalies().stream())
                 .filter(a -> !a.information() && a.kind() != AnomalyKind.LEAK_AT_DEATH)

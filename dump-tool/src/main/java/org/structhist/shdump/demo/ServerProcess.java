@@ -162,6 +162,7 @@ public final class ServerProcess
         final Set<Path> needed = new LinkedHashSet<>();
         needed.add(location(TcpServer.class));
         needed.add(location(HistoryFile.class));
+        needed.add(location(org.structhist.alloc.SharedHeap.class));
         needed.add(location(org.agrona.concurrent.UnsafeBuffer.class));
         final Set<Path> entries = new LinkedHashSet<>();
         for (final String entry : System.getProperty("java.class.path", "").split(File.pathSeparator))

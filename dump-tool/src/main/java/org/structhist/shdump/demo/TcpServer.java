@@ -198,28 +198,39 @@ public final class TcpServer
     private TcpConnection accept(final int index)
     {
         final TcpConnection conn = new TcpConnection(index, FIRST_ADDRESS + index * STRIDE, list);
-        conn.script.add(Step.READ);
+        conn.script.addAll(script(index, culprit, random));
+        return conn;
+    }
+
+    /**
+     * What the client will make the server do with connection {@code index}, drawn from {@code random}:
+     * shared with the process variant ({@link TcpMainProcess}), so that a seed tells the same story in both.
+     */
+    static List<Step> script(final int index, final int culprit, final Random random)
+    {
+        final List<Step> script = new ArrayList<>();
+        script.add(Step.READ);
         if (index == culprit)
         {
             // A request or two first, then the write that takes the buggy path, then a send by tcp-main,
             // which still holds its reference and has no reason to doubt it.
             for (int i = random.nextInt(3); i > 0; i--)
             {
-                conn.script.add(random.nextBoolean() ? Step.READ : Step.MAIN_SEND);
+                script.add(random.nextBoolean() ? Step.READ : Step.MAIN_SEND);
             }
-            conn.script.add(Step.ASYNC_WRITE);
-            conn.script.add(Step.MAIN_SEND);
+            script.add(Step.ASYNC_WRITE);
+            script.add(Step.MAIN_SEND);
         }
         else
         {
             final Step[] middle = {Step.READ, Step.MAIN_SEND, Step.ASYNC_WRITE};
             for (int i = 1 + random.nextInt(4); i > 0; i--)
             {
-                conn.script.add(middle[random.nextInt(middle.length)]);
+                script.add(middle[random.nextInt(middle.length)]);
             }
         }
-        conn.script.add(Step.CLOSE);
-        return conn;
+        script.add(Step.CLOSE);
+        return script;
     }
 
     /** tcp-main hands the connection over with a reference of the worker's own, except on close. */

@@ -98,6 +98,10 @@ public final class Shdump implements Callable<Integer>
     @Option(names = "--json", description = "With --obj: JSON lines instead of text.")
     boolean json;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "With --obj: also write FILE, an HTML page " +
+        "drawing the address's life (as show --html).")
+    String html;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -111,12 +115,13 @@ public final class Shdump implements Callable<Integer>
             show.spec = spec;
             show.address = obj;
             show.json = json;
+            show.html = html;
             return show.call();
         }
-        if (json)
+        if (json || html != null)
         {
-            spec.commandLine().getErr().println("shdump: --json goes with --obj here; other commands take " +
-                "their own (shdump check --json)");
+            spec.commandLine().getErr().println("shdump: " + (json ? "--json" : "--html") + " goes with --obj " +
+                "here; other commands take their own (shdump check " + (json ? "--json" : "--html FILE") + ")");
             return ExitCode.USAGE;
         }
         spec.commandLine().usage(spec.commandLine().getErr());

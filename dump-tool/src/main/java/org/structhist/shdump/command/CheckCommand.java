@@ -13,6 +13,7 @@ import org.structhist.audit.AnomalyKind;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.EvictedHistory;
 import org.structhist.audit.HistoryAudit;
+import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.Json;
 import org.structhist.shdump.output.Style;
 import org.structhist.render.Table;
@@ -32,6 +33,7 @@ import java.util.concurrent.Callable;
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump check",
+        "  shdump check --html anomalies.html",
         "  shdump check --list 'TCP con' --json | jq -r 'select(.information == false) | .address'"})
 public final class CheckCommand extends FileCommand implements Callable<Integer>
 {
@@ -40,6 +42,11 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
 
     @Option(names = "--json", description = "JSON lines: one \"anomaly\" object per anomaly, then a \"summary\".")
     boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE",
+        description = "Also write FILE: a self-contained HTML page drawing every history with an anomaly, bugs " +
+            "first (at most " + HtmlReport.MAX_SECTIONS + "); replaced if it exists.")
+    String html;
 
     @picocli.CommandLine.Mixin
     RunFilter runs;
@@ -63,6 +70,8 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         int withAnomalies = 0;
         int anomalies = 0;
         int information = 0;
+        final List<AuditedHistory> bugs = new java.util.ArrayList<>();
+        final List<AuditedHistory> notes = new java.util.ArrayList<>();
         for (final ListInfo info : lists)
         {
             if (info.problem() != null)
@@ -87,6 +96,10 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
                 if (history.hasBug())
                 {
                     withAnomalies++;
+                }
+                if (html != null && !history.anomalies().isEmpty())
+                {
+                    (history.hasBug() ? bugs : notes).add(history);
                 }
                 for (final Anomaly anomaly : history.anomalies())
                 {
@@ -133,6 +146,10 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
                 }
             }
         }
+        if (html != null)
+        {
+            writeHtml(reader, audit, bugs, notes);
+        }
         if (json)
         {
             out.println(Json.object().field("type", "summary").field("histories", histories)
@@ -152,6 +169,18 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         }
         out.flush();
         return anomalies == 0 ? ExitCode.OK : ExitCode.FOUND;
+    }
+
+    /** The page of every history with an anomaly, bugs first; evicted pushes have no incarnation to draw. */
+    private void writeHtml(final HistoryReader reader, final HistoryAudit audit, final List<AuditedHistory> bugs,
+        final List<AuditedHistory> notes)
+    {
+        final HtmlReport report = new HtmlReport(reader, audit, "shdump check " + reader.name());
+        bugs.forEach(report::add);
+        notes.forEach(report::add);
+        report.writeTo(html, root.path());
+        err().println("shdump: wrote " + report.drawn() + (report.drawn() == 1 ? " history" : " histories") +
+            " with anomalies to " + html);
     }
 
     private static void row(final Table table, final Anomaly anomaly, final ListInfo info, final String address,

@@ -11,6 +11,7 @@ import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.shdump.heap.HeapView;
 import org.structhist.shdump.output.HistoryRenderer;
+import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +32,7 @@ import java.util.function.Predicate;
         "  shdump show --obj 140280828717664 --verb TCP_UNREF --pid 49313",
         "  shdump show --obj 0x7f95acf6ea60 --since 2026-11-22T05:43:28Z --json",
         "  shdump show --obj 0x40030 --heap-file /dev/shm/app.heap",
+        "  shdump --obj 0x7f95acf6ea60 --html conn.html",
         "",
         "Exit code 1 when no list holds a history of that address."})
 public final class ShowCommand extends FileCommand implements Callable<Integer>
@@ -62,10 +64,22 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--json", description = "JSON lines: an \"incarnation\" object, then its \"event\" objects.")
     public boolean json;
 
+    @Option(names = "--html", paramLabel = "FILE",
+        description = "Also write FILE: a self-contained HTML page drawing each incarnation (lanes per thread, " +
+            "the refcount line, anomalies); replaced if it exists. Draws every kept event: not with --verb, " +
+            "--pid, --thread, --since, --until, --json.")
+    public String html;
+
     @Override
     public Integer call()
     {
         // The heap first: a heap file that cannot be read fails the command before any output.
+        final boolean filtered = verbs != null || pids != null || threads != null || since != null || until != null;
+        if (html != null && (json || filtered))
+        {
+            throw new ShdumpException(ExitCode.USAGE, "--html draws every kept event: it does not go with --json, " +
+                "--verb, --pid, --thread, --since or --until");
+        }
         final HeapView heap = root.heapFileOption() == null ? null : HeapView.open(root.heapFileOption());
         final HistoryReader reader = reader();
         final HistoryAudit audit = new HistoryAudit(reader);
@@ -88,8 +102,18 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             return ExitCode.FOUND;
         }
         final Predicate<Event> shown = filter();
+        final List<AuditedHistory> histories = audited(audit, found);
+        if (html != null)
+        {
+            final HtmlReport report = new HtmlReport(reader, audit, "shdump --obj " + Address.format(address));
+            report.renderer().numberFrom(all);
+            histories.forEach(report::add);
+            report.writeTo(html, root.path());
+            err().println("shdump: wrote " + report.drawn() + (report.drawn() == 1 ? " incarnation" : " incarnations") +
+                " of " + Address.format(address) + " to " + html);
+        }
         boolean first = true;
-        for (final AuditedHistory history : audited(audit, found))
+        for (final AuditedHistory history : histories)
         {
             if (json)
             {
@@ -129,13 +153,6 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     /** Each incarnation audited, with what only its list shows (pushed again while live), list by list. */
     private static List<AuditedHistory> audited(final HistoryAudit audit, final List<Incarnation> found)
     {
-        final java.util.Map<Integer, List<AuditedHistory>> byList = new java.util.LinkedHashMap<>();
-        for (final Incarnation incarnation : found)
-        {
-            byList.computeIfAbsent(incarnation.list().index(), i -> new java.util.ArrayList<>()).add(audit.audit(incarnation));
-        }
-        final List<AuditedHistory> result = new java.util.ArrayList<>();
-        byList.values().forEach(histories -> result.addAll(HistoryAudit.pushedWhileLive(histories)));
-        return result;
+        return HtmlReport.audited(audit, found);
     }
 }

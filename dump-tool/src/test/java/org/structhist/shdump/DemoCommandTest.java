@@ -254,6 +254,7 @@ class DemoCommandTest
             assertFalse(writers.contains(ProcessHandle.current().pid()), "the demo itself writes no history");
         }
         assertTrue(out.contains("./shdump heap --addr " + address + " --heap-file " + dir.resolve("tcp.heap")), out);
+        assertVictimPage(out, dir.resolve("victim.html"), address);
         return new Story(Integer.parseInt(connection.group(1)), address, worker, extra);
     }
 
@@ -289,6 +290,36 @@ class DemoCommandTest
         final Matcher file = Pattern.compile("2\\. shdump check --file (\\S+)/tcp\\.hist").matcher(run.out());
         assertTrue(file.find(), run.out());
         assertFalse(Files.exists(Path.of(file.group(1))), "the temporary directory is removed: " + file.group(1));
+        final Matcher page = Pattern.compile("offline:\\s+(\\S+victim\\.html)").matcher(run.out());
+        assertTrue(page.find(), "the victim's page outlives the demo's files: " + run.out());
+        final Path pageFile = Path.of(page.group(1));
+        try
+        {
+            assertTrue(Files.isRegularFile(pageFile), pageFile.toString());
+        }
+        finally
+        {
+            pageFile.toFile().delete();
+            pageFile.getParent().toFile().delete();
+        }
+    }
+
+    /** The demo's last step: the victim's life as a page, with its address and the audit's finding drawn. */
+    private static void assertVictimPage(final String out, final Path page, final String address)
+    {
+        assertTrue(out.contains(page.toString()), "the demo says where its page is: " + out);
+        final String html;
+        try
+        {
+            html = Files.readString(page);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new AssertionError("no page at " + page + "\n" + out, ex);
+        }
+        assertTrue(html.contains("<svg") && html.contains(address), "the page draws the victim " + address);
+        assertTrue(html.contains("REF_FROM_ZERO") || html.contains("USE_AFTER_DESTROY"),
+            "the page lists the audit's finding");
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.structhist.shdump.demo.ProcessDemo;
 import org.structhist.shdump.demo.ServerProcess;
 import org.structhist.shdump.demo.TcpServer;
 import org.structhist.shdump.heap.HeapView;
+import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.Style;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -74,6 +75,8 @@ public final class DemoCommand implements Callable<Integer>
 {
     /** Far more than the server needs (well under a second of work); only a hung child waits this long. */
     private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(60);
+    /** The demo's last step: the victim's life as a page (issue 17's {@code --html}). */
+    static final String VICTIM_PAGE = "victim.html";
     private static final int WIDTH = 100;
     /** How the re-run commands name shdump: the launcher at the repository's root. */
     private static final String LAUNCHER = "./shdump";
@@ -229,6 +232,13 @@ public final class DemoCommand implements Callable<Integer>
         out.println(style.bold("What happened"));
         out.println(wrap("", explainProcesses(victim), ""));
         out.println();
+        final Optional<Path> page = victimPage(file, address, dir, kept);
+        if (page.isPresent())
+        {
+            out.println(wrap("", "A picture of the victim's life, one lane per process and thread, its refcount " +
+                "and the culprit marked, in a page any browser opens offline: " + page.get(), ""));
+            out.println();
+        }
 
         final String d = dir.toString();
         if (kept)
@@ -249,6 +259,29 @@ public final class DemoCommand implements Callable<Integer>
         out.println("  " + LAUNCHER + " info --file " + shown + "/" + ProcessDemo.HISTORY_FILE);
         out.flush();
         return ExitCode.OK;
+    }
+
+    /**
+     * Writes the victim's HTML page ({@code shdump --obj ADDRESS --html}): beside the kept files, or, when
+     * the demo's files are temporary, alone in a directory of its own that outlives them.
+     */
+    private static Optional<Path> victimPage(final Path history, final String address, final Path dir,
+        final boolean kept) throws IOException
+    {
+        final Path pageDir = kept ? dir : Files.createTempDirectory("shdump-demo-page-");
+        final Path page = pageDir.resolve(VICTIM_PAGE);
+        try (HistoryReader reader = HistoryReader.open(history))
+        {
+            if (HtmlReport.write(reader, history, Address.parse(address), page.toString()) > 0)
+            {
+                return Optional.of(page);
+            }
+        }
+        if (!kept)
+        {
+            Files.deleteIfExists(pageDir);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -5,6 +5,7 @@ import org.structhist.audit.Anomaly;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
+import org.structhist.render.Times;
 
 import java.util.ArrayList;
 import java.util.HashMap;

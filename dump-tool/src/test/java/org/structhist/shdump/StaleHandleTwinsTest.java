@@ -78,7 +78,8 @@ class StaleHandleTwinsTest
                 clean.log(TestVerb.UNREF, "close");
                 clean.log(TestVerb.DESTROY, "free");
             }
-            try (Child holder = Child.start(StaleHolderChild.class, path, Long.toHexString(held.handle()), holderUnrefs))
+            final String handle = Long.toHexString(held.handle());
+            try (Child holder = Child.start(StaleHolderChild.class, path, handle, holderUnrefs))
             {
                 holder.awaitLine("DONE", Duration.ofSeconds(60));
                 assertEquals(0, holder.awaitExit(Duration.ofSeconds(60)), holder.describe());

@@ -46,7 +46,8 @@ class StaleHandleAcrossProcessesTest
         verify(path, run.handleA, run.handleB1, run.handleB2, run.pusherPid, run.stalePid);
         final HistoryReader reader = HistoryReader.open(path);
         final ListInfo list = reader.list(LIST).orElseThrow();
-        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0, STALE_EVENTS, 0, 0)),
+        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0, STALE_EVENTS, 0,
+            0)),
             reader.staleHandleEvents(list), "every stale event is A's, and none changed its count");
     }
 

@@ -76,8 +76,8 @@ class ReaderFuzzTest
         {
             final double seconds = (System.nanoTime() - started) / 1e9;
             System.out.printf("ReaderFuzzTest (Jazzer): %d executions in %.1f s = %.0f exec/s, %d mutants refused " +
-                "with a HistoryFormatException, no finding%n", fuzz.executions(), seconds, fuzz.executions() / seconds,
-                fuzz.refused());
+                "with a HistoryFormatException, no finding; %s%n", fuzz.executions(), seconds,
+                fuzz.executions() / seconds, fuzz.refused(), fuzz.slowestRead());
         }
         if (dir != null)
         {

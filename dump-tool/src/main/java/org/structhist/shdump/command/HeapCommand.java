@@ -13,8 +13,8 @@ import org.structhist.shdump.heap.LeakReport;
 import org.structhist.shdump.output.HexDump;
 import org.structhist.shdump.output.Json;
 import org.structhist.shdump.output.Style;
-import org.structhist.shdump.output.Table;
-import org.structhist.shdump.output.Times;
+import org.structhist.render.Table;
+import org.structhist.render.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

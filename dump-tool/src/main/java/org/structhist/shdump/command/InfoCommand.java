@@ -7,8 +7,8 @@ import org.structhist.reader.WriterInfo;
 import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.output.Json;
 import org.structhist.shdump.output.Style;
-import org.structhist.shdump.output.Table;
-import org.structhist.shdump.output.Times;
+import org.structhist.render.Table;
+import org.structhist.render.Times;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

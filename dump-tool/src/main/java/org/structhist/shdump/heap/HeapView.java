@@ -9,7 +9,7 @@ import org.structhist.shdump.ExitCode;
 import org.structhist.shdump.Shdump;
 import org.structhist.shdump.ShdumpException;
 import org.structhist.shdump.output.Json;
-import org.structhist.shdump.output.Times;
+import org.structhist.render.Times;
 
 import java.nio.file.Path;
 import java.util.HashMap;

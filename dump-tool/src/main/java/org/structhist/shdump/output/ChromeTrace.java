@@ -1,5 +1,6 @@
 package org.structhist.shdump.output;
 
+import org.structhist.render.Times;
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;

@@ -1,5 +1,6 @@
 package org.structhist.shdump.output;
 
+import org.structhist.render.Times;
 import org.structhist.reader.Event;
 import org.structhist.reader.Incarnation;
 import org.structhist.shdump.Address;

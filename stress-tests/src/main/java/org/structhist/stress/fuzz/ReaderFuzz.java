@@ -87,6 +87,11 @@ public final class ReaderFuzz
     private final Path mutant;
     private long executions;
     private long refused;
+    /** The slowest read of a mutant so far: the bound on every command's work is the file's size (CLI.md). */
+    private static final int WARM_UP_EXECUTIONS = 200;
+    private long slowestReadNanos;
+    private int slowestReadLength;
+    private String slowestReadCommands = "";
 
     /** Writes the seed files into {@code dir} (with the library, switched on) and keeps their bytes. */
     public ReaderFuzz(final Path dir)
@@ -103,6 +108,16 @@ public final class ReaderFuzz
     public long executions()
     {
         return executions;
+    }
+
+    /**
+     * The slowest execution's read (the reader over everything, then its shdump commands) and the mutant's
+     * size: what docs/CLI.md's "How much work a command does" is checked by.
+     */
+    public String slowestRead()
+    {
+        return String.format("slowest read after " + WARM_UP_EXECUTIONS + " executions %.1f ms (%d-byte mutant: %s)", slowestReadNanos / 1e6, slowestReadLength,
+            slowestReadCommands);
     }
 
     /** Executions whose mutant the reader refused with a HistoryFormatException. */
@@ -158,7 +173,9 @@ public final class ReaderFuzz
         {
             chosen[c] = COMMANDS[choices.pick(0, COMMANDS.length - 1)];
         }
+        final long readStarted = System.nanoTime();
         final Read read = readAll(chosen, length);
+        noteReadTime(System.nanoTime() - readStarted, length, chosen);
         // A first use of a code path loads (and under Jazzer instruments) classes on this thread, which
         // allocates too: only an execution that allocates that much again is a finding.
         if (read.overLimit() && readAll(chosen, length).overLimit())
@@ -166,6 +183,22 @@ public final class ReaderFuzz
             throw new AssertionError("one read of a " + length + "-byte mutant allocated " + read.allocated +
                 " bytes for " + read.outputChars + " chars of output (" + allocationByPart(chosen) +
                 "); the mutant is kept as " + keepFinding());
+        }
+    }
+
+    private void noteReadTime(final long nanos, final int length, final String[][] commands)
+    {
+        // The first executions load (and under Jazzer instrument) each code path's classes: not the read's work.
+        if (executions > WARM_UP_EXECUTIONS && nanos > slowestReadNanos)
+        {
+            slowestReadNanos = nanos;
+            slowestReadLength = length;
+            final StringBuilder names = new StringBuilder();
+            for (final String[] command : commands)
+            {
+                names.append(names.length() == 0 ? "" : ", ").append(String.join(" ", command));
+            }
+            slowestReadCommands = names.toString();
         }
     }
 
@@ -459,10 +492,12 @@ public final class ReaderFuzz
         public final double seconds;
         public final long seed;
         public final Throwable finding;
+        public final String slowestRead;
 
         LoopResult(final long executions, final long refused, final double seconds, final long seed,
-            final Throwable finding)
+            final Throwable finding, final String slowestRead)
         {
+            this.slowestRead = slowestRead;
             this.executions = executions;
             this.refused = refused;
             this.seconds = seconds;
@@ -473,8 +508,8 @@ public final class ReaderFuzz
         public String summary()
         {
             return String.format("ReaderFuzz (seeded mutation loop): %d executions in %.1f s = %.0f exec/s, %d mutants " +
-                "refused with a HistoryFormatException, %s; seed %d", executions, seconds, executions / seconds,
-                refused, finding == null ? "no finding" : "FINDING: " + finding.getMessage(), seed);
+                "refused with a HistoryFormatException, %s; %s; seed %d", executions, seconds, executions / seconds,
+                refused, finding == null ? "no finding" : "FINDING: " + finding.getMessage(), slowestRead, seed);
         }
     }
 
@@ -513,7 +548,8 @@ public final class ReaderFuzz
                         "than " + HANG_SECONDS + " s: a hang; the mutant is " + fuzz.mutant);
                 }
             }
-            return new LoopResult(fuzz.executions(), fuzz.refused(), (System.nanoTime() - started) / 1e9, seed, finding);
+            return new LoopResult(fuzz.executions(), fuzz.refused(), (System.nanoTime() - started) / 1e9, seed, finding,
+                fuzz.slowestRead());
         }
         finally
         {

@@ -1,4 +1,4 @@
-package org.structhist.shdump.output;
+package org.structhist.render;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -47,7 +47,7 @@ public final class Table
         return rows.isEmpty();
     }
 
-    public void print(final PrintWriter out, final String indent, final Style style, final Styler styler)
+    public void print(final PrintWriter out, final String indent, final TextStyle style, final Styler styler)
     {
         final int[] widths = new int[header.length];
         for (int c = 0; c < header.length; c++)
@@ -73,7 +73,7 @@ public final class Table
      * collect: each column is as wide as its header or {@code widths}, whichever is wider (a cell wider
      * than that only pushes the rest of its row).
      */
-    public int[] printHeader(final PrintWriter out, final String indent, final Style style, final int... widths)
+    public int[] printHeader(final PrintWriter out, final String indent, final TextStyle style, final int... widths)
     {
         final int[] actual = new int[header.length];
         for (int c = 0; c < header.length; c++)
@@ -85,7 +85,7 @@ public final class Table
     }
 
     /** One row in the widths {@link #printHeader} returned. */
-    public void printRow(final PrintWriter out, final String indent, final Style style, final Styler styler,
+    public void printRow(final PrintWriter out, final String indent, final TextStyle style, final Styler styler,
         final int[] widths, final String... row)
     {
         final StringBuilder sb = new StringBuilder(indent);

@@ -1,10 +1,10 @@
-package org.structhist.shdump.output;
+package org.structhist.render;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** Wall times as shdump prints them: UTC, to the microsecond. */
+/** Wall times as shdump and the JUnit extension print them: UTC, to the microsecond. */
 public final class Times
 {
     private static final DateTimeFormatter FULL =

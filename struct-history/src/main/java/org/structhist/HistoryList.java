@@ -205,7 +205,7 @@ public final class HistoryList
         }
         final long pushTime = System.nanoTime();
         final int threadId = (int)Thread.currentThread().getId();
-        publishForward(slotOffset + CLAIMED_REF_DELTA_OFFSET, generation);
+        publishForward(slotOffset, generation);
         buffer.putLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 0);
         buffer.putLong(slotOffset + PUSH_NUMBER_OFFSET, pushNumber);
         buffer.putLong(slotOffset + ADDRESS_OFFSET, address);
@@ -238,16 +238,44 @@ public final class HistoryList
 
     /**
      * Moves the slot's Claimed Ref Delta to {@code (generation, 0)}, never backwards: a push that stalled
-     * while a later push took the slot must not take the word from the later occupant.
+     * while a later push took the slot must not take the word from the later occupant. The word it replaced
+     * is the evicted occupant's net at eviction: kept in Evicted Ref Delta, whose late stale events add to it.
      */
-    private void publishForward(final int refDeltaOffset, final int generation)
+    private void publishForward(final int slotOffset, final int generation)
     {
+        final int refDeltaOffset = slotOffset + CLAIMED_REF_DELTA_OFFSET;
         for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long word = buffer.getLongVolatile(refDeltaOffset);
             final int current = refDeltaGeneration(word);
-            if ((current != 0 && !isNewer(generation, current)) ||
-                buffer.compareAndSetLong(refDeltaOffset, word, refDeltaWord(generation, 0)))
+            if (current != 0 && !isNewer(generation, current))
+            {
+                return;
+            }
+            if (buffer.compareAndSetLong(refDeltaOffset, word, refDeltaWord(generation, 0)))
+            {
+                if (current != 0)
+                {
+                    keepEvictedRefDelta(slotOffset + EVICTED_REF_DELTA_OFFSET, word);
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stores an evicted occupant's Claimed Ref Delta word forward only: two pushes racing for the slot must not
+     * leave the older eviction's word over the newer one's.
+     */
+    private void keepEvictedRefDelta(final int evictedOffset, final long evictedWord)
+    {
+        final int evicted = refDeltaGeneration(evictedWord);
+        for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
+        {
+            final long kept = buffer.getLongVolatile(evictedOffset);
+            final int keptGeneration = refDeltaGeneration(kept);
+            if ((keptGeneration != 0 && !isNewer(evicted, keptGeneration)) ||
+                buffer.compareAndSetLong(evictedOffset, kept, evictedWord))
             {
                 return;
             }

@@ -62,7 +62,8 @@ public final class RefCounter
 
     /**
      * Count 1, a new incarnation of {@code address} in {@code list}, logging the given verbs (their effects
-     * should be REF, UNREF, DESTROY and NONE). The creation is logged with {@code ref} and count 1.
+     * should be REF, UNREF, DESTROY and CAUGHT: a refusal is a bug the audit flags as CAUGHT_BY_LIBRARY). The
+     * creation is logged with {@code ref} and count 1.
      */
     public RefCounter(final HistoryList list, final long address, final String why,
         final Verb ref, final Verb unref, final Verb destroy, final Verb refused)

@@ -6,8 +6,8 @@ public enum RefCounterVerb implements Verb
     REF(Effect.REF),
     UNREF(Effect.UNREF),
     DESTROY(Effect.DESTROY),
-    /** A ref from zero or an unref below zero, refused: the count is saturated instead. */
-    REFCOUNT_REFUSED(Effect.NONE);
+    /** A ref from zero or an unref below zero, refused: the count is saturated instead. The audit flags it. */
+    REFCOUNT_REFUSED(Effect.CAUGHT);
 
     private final Effect effect;
 

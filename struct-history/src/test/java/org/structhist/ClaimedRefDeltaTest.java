@@ -90,10 +90,42 @@ class ClaimedRefDeltaTest
         final Incarnation occupant = reader.incarnationsOf(0xE2).get(0);
         assertEquals(1, occupant.claimedRefDelta(), "the new occupant's sum is its own REF only");
         assertEquals(3, occupant.staleEventsDropped());
-        assertEquals(List.of(new StaleHandleEvents(list, evictedPush, 0, 3, -2)), reader.staleHandleEvents(list),
-            "three events, net -2, attributed to the evicted push");
+        assertEquals(List.of(new StaleHandleEvents(list, evictedPush, 0, 3, -2, 1)), reader.staleHandleEvents(list),
+            "three events, net -2, attributed to the evicted push, whose net was +1 when it left the window");
         assertEquals(0, list.staleEventsUnattributed());
         assertEquals(0, list.foreignHandleClaims());
+    }
+
+    /**
+     * The net an evicted push had when the next push took its slot is kept in the slot's Evicted Ref Delta, so
+     * an UNREF through its stale handle can be judged against it; once the slot is pushed again it is gone.
+     */
+    @Test
+    void theNetAtEvictionIsKeptUntilTheSlotIsPushedAgain()
+    {
+        final Path path = dir.resolve("eviction.hist");
+        try (HistoryFile file = TestFiles.open(path))
+        {
+            final HistoryList list = file.list("eviction", ListOptions.window(2).eventsPerObject(4));
+            final History evicted = list.push(0xE0); // push 0, slot 0
+            evicted.log(TcpVerb.TCP_REF, "created");
+            evicted.log(TcpVerb.TCP_REF, "handed to a holder");
+            evicted.log(TcpVerb.TCP_UNREF, "creator done");
+            evicted.log(TcpVerb.TCP_SEND2CHILD, "past the 4 events kept: its net still counts");
+            evicted.log(TcpVerb.TCP_REF, "one more");
+            list.push(0xE1);
+            list.push(0xE2).log(TcpVerb.TCP_REF, "push 2 takes slot 0: push 0's net was +2");
+            evicted.log(TcpVerb.TCP_UNREF, "the holder, through its stale handle");
+            final HistoryReader reader = HistoryReader.open(path);
+            final ListInfo info = reader.list("eviction").orElseThrow();
+            assertEquals(List.of(new StaleHandleEvents(info, 0, 0, 1, -1, 2)), reader.staleHandleEvents(info));
+
+            list.push(0xE3);
+            list.push(0xE4); // push 4 takes slot 0 again: push 0's net at eviction is no longer kept
+            final StaleHandleEvents lost = reader.staleHandleEvents(info).get(0);
+            assertEquals(StaleHandleEvents.UNKNOWN_NET, lost.netAtEviction(), lost.toString());
+            assertFalse(lost.netAtEvictionKnown());
+        }
     }
 
     @Test
@@ -118,7 +150,7 @@ class ClaimedRefDeltaTest
         }
         final HistoryReader reader = HistoryReader.open(path);
         final ListInfo list = reader.list("bound").orElseThrow();
-        assertEquals(List.of(new StaleHandleEvents(list, 32, 0, 1, 1)), reader.staleHandleEvents(list));
+        assertEquals(List.of(new StaleHandleEvents(list, 32, 0, 1, 1, 0)), reader.staleHandleEvents(list));
         assertEquals(3, list.staleEventsUnattributed(), "the older push's 2 events it lost, and its late third");
         assertEquals(4, list.staleEventsDropped(), "every stale event is still counted");
     }

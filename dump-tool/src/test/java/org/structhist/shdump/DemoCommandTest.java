@@ -193,9 +193,16 @@ class DemoCommandTest
         final int heap = out.indexOf("4. shdump heap --addr " + address + " --bytes 40 --heap-file ");
         final int what = out.indexOf("What happened");
         assertTrue(check >= 0 && show > check && heap > show && what > heap, "steps 2 to 4 in order\n" + run.all());
-        // One bug in the whole file, on the crashed connection; the other lines are the crash's leaks.
+        // One bug in the whole file, on the crashed connection; the other lines are the crash's leaks and the crash
+        // itself: the use after free the heap caught on the connection's chunk.
+        final List<String> caught = out.substring(check, show).lines().filter(l -> l.startsWith("CAUGHT_BY_LIBRARY"))
+            .toList();
+        assertEquals(1, caught.size(), "the heap's catch, the crash\n" + run.all());
+        assertTrue(caught.get(0).matches("CAUGHT_BY_LIBRARY +shm +" + address + " .*SHM_USE_AFTER_FREE .*"),
+            caught.get(0));
         final List<String> anomalies = out.substring(check, show).lines()
-            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") && !l.startsWith("LEAK_AT_DEATH"))
+            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") && !l.startsWith("LEAK_AT_DEATH") &&
+                !l.startsWith("CAUGHT_BY_LIBRARY"))
             .toList();
         assertEquals(1, anomalies.size(), "one bug, none elsewhere\n" + run.all());
         assertTrue(anomalies.get(0).startsWith("REF_FROM_ZERO") && anomalies.get(0).contains(address),

@@ -2,6 +2,7 @@ package org.structhist.alloc;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.structhist.Effect;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.ListOptions;
@@ -56,6 +57,8 @@ class UseAfterFreeHistoryTest
             final List<Event> events = reader.events(allocations.get(0));
             assertEquals(List.of("SHM_ALLOC", "SHM_FREE", "SHM_USE_AFTER_FREE", "SHM_USE_AFTER_FREE",
                 "SHM_USE_AFTER_FREE"), events.stream().map(Event::verb).toList());
+            assertTrue(events.subList(2, 5).stream().allMatch(e -> e.effect() == Effect.CAUGHT),
+                "a use after free is a bug the heap caught: the audit flags it (CAUGHT_BY_LIBRARY)");
             final long generation = heap.chunk(address).generationUnsigned();
             assertEquals(List.of("use after free caught by checkLive at +4, chunk generation " + generation,
                 "use after free caught by checked() at +16, chunk generation " + generation,

@@ -270,13 +270,13 @@ public final class HistoryAudit
         final List<EvictedHistory> result = new ArrayList<>();
         for (final StaleHandleEvents stale : requireReader().staleHandleEvents(list))
         {
-            result.add(judgeEvicted(stale, UNKNOWN_NET));
+            result.add(judgeEvicted(stale, stale.netAtEviction()));
         }
         return result;
     }
 
     /** {@code netAtEviction} when the file does not say what the count was when the object left the window. */
-    public static final long UNKNOWN_NET = Long.MIN_VALUE;
+    public static final long UNKNOWN_NET = StaleHandleEvents.UNKNOWN_NET;
 
     /**
      * An evicted push's stale-handle events: always a {@link AnomalyKind#STALE_HANDLE_EVENTS} note (the window

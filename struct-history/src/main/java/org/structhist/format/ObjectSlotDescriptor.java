@@ -18,7 +18,8 @@ package org.structhist.format;
  *  |  Unref Time, System.nanoTime of the unref caller (long)        | 56
  *  +---------------------------------------------------------------+
  *  |  Stale Events Dropped here (long, atomic)                      | 64
- *  |  reserved, zero, up to 128                                     | 72
+ *  |  Evicted Ref Delta (long, CAS): Generation (32) | Delta (i32)   | 72
+ *  |  reserved, zero, up to 128                                     | 80
  *  +---------------------------------------------------------------+
  *  |  Event records: Events Per Object x Entry Size                 |128
  *  +---------------------------------------------------------------+
@@ -31,6 +32,13 @@ package org.structhist.format;
  * change the next occupant's sum (it attributes its delta to the evicted push instead, see
  * {@link ListDescriptor}). A writer killed between its claim and this CAS loses its event's delta (its
  * record is then in flight as well).
+ * <p>
+ * <b>Evicted Ref Delta</b> keeps the previous occupant's net at eviction: the Claimed Ref Delta word the
+ * push replaced, as it was (generation and net), stored forward only. With the net of the events refused
+ * through the evicted push's stale handles (its word in the list's Stale Handle Table), the audit knows the
+ * net of that incarnation's whole life, so an extra UNREF through a stale handle is still that object's bug.
+ * Bounded: it is kept until the slot is pushed once more (push {@code n + 2 * window} for push {@code n});
+ * after that the net at eviction of push {@code n} is unknown, and its stale events are information only.
  * <b>State</b> is the one word writers race on. Its high 32 bits are the generation of the current
  * occupant (0: never used). Count is how many event positions that occupant has claimed; a writer
  * claims position {@code p} by a CAS from {@code (gen, p)} to {@code (gen, p + 1)}, and only while the
@@ -70,6 +78,7 @@ public final class ObjectSlotDescriptor
     public static final int HEADER_CHECKSUM_OFFSET = 52;
     public static final int UNREF_TIME_OFFSET = 56;
     public static final int STALE_EVENTS_DROPPED_OFFSET = 64;
+    public static final int EVICTED_REF_DELTA_OFFSET = 72;
 
     public static final long UNREF_BIT = 1L << 31;
     public static final long COUNT_MASK = UNREF_BIT - 1;

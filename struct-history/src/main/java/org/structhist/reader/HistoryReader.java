@@ -406,10 +406,23 @@ public final class HistoryReader implements AutoCloseable
             {
                 continue; // no push this list made: a stray write, not to be attributed to anyone
             }
-            result.add(new StaleHandleEvents(list, pushNumber, 0, events, ListDescriptor.staleRefDelta(word)));
+            result.add(new StaleHandleEvents(list, pushNumber, 0, events, ListDescriptor.staleRefDelta(word),
+                netAtEviction(list, pushNumber)));
         }
         result.sort(Comparator.comparingLong(StaleHandleEvents::pushNumber));
         return result;
+    }
+
+    /**
+     * The net of push {@code pushNumber}'s claimed REFs and UNREFs when the next push replaced it: its slot's
+     * Evicted Ref Delta while that still holds the push's generation (the slot was not pushed again since).
+     */
+    private long netAtEviction(final ListInfo list, final long pushNumber)
+    {
+        final int slotOffset = list.regionOffset() + (int)(pushNumber % list.window()) * list.slotLength();
+        final long word = buffer.getLongVolatile(slotOffset + EVICTED_REF_DELTA_OFFSET);
+        return refDeltaGeneration(word) == generationOf(pushNumber, list.window()) ? refDelta(word) :
+            StaleHandleEvents.UNKNOWN_NET;
     }
 
     /** The incarnation's kept events in position order: the pinned first ones, then the newest. */

@@ -46,7 +46,8 @@ class StaleHandleAcrossProcessesTest
         verify(path, run.handleA, run.handleB1, run.handleB2, run.pusherPid, run.stalePid);
         final HistoryReader reader = HistoryReader.open(path);
         final ListInfo list = reader.list(LIST).orElseThrow();
-        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0, STALE_EVENTS, 0)),
+        assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0, STALE_EVENTS, 0,
+            0)),
             reader.staleHandleEvents(list), "every stale event is A's, and none changed its count");
     }
 
@@ -64,7 +65,8 @@ class StaleHandleAcrossProcessesTest
         final HistoryReader reader = HistoryReader.open(path);
         final ListInfo list = reader.list(LIST).orElseThrow();
         assertEquals(List.of(new StaleHandleEvents(list, HandleDescriptor.pushNumber(run.handleA), 0,
-            STALE_REFS + STALE_UNREFS, STALE_REFS - STALE_UNREFS)), reader.staleHandleEvents(list));
+            STALE_REFS + STALE_UNREFS, STALE_REFS - STALE_UNREFS, 0)), reader.staleHandleEvents(list),
+            "the evicted push logged no REF or UNREF before it left the window: its net at eviction is 0");
         assertEquals(0, list.staleEventsUnattributed());
         final Incarnation b2 = reader.incarnation(run.handleB2).orElseThrow();
         assertEquals(0, b2.claimedRefDelta(), "the new occupant logged no REF or UNREF");

@@ -215,6 +215,7 @@ public final class DemoCommand implements Callable<Integer>
             return ExitCode.FOUND;
         }
         out.println(wrap("   ", "LEAK_AT_DEATH: connections still open when tcp-main died, as after any crash. " +
+            "CAUGHT_BY_LIBRARY: the crash itself, the use after free the heap caught on the chunk (the effect). " +
             bug.get().kind().name() + ": the bug, on the connection the backtrace named.", "   "));
         out.println();
         out.println(style.bold("3. shdump --obj " + address + " --file " + file));

@@ -22,7 +22,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -464,24 +463,9 @@ public final class ReaderFuzz
      */
     public static void main(final String[] args) throws Exception
     {
-        long seconds = 120;
-        long seed = System.nanoTime();
-        for (int i = 0; i + 1 < args.length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--seconds": seconds = Long.parseLong(args[i + 1]); break;
-                case "--seed": seed = Long.parseLong(args[i + 1]); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i] + "; use --seconds S --seed N");
-            }
-        }
-        final LoopResult result = loop(seconds, seed);
-        System.out.println(result.summary());
-        if (result.finding != null)
-        {
-            result.finding.printStackTrace();
-            System.exit(1);
-        }
+        final FuzzCommandLine.Options options = FuzzCommandLine.options(args, 120);
+        final LoopResult result = loop(options.seconds(), options.seed());
+        FuzzCommandLine.report(result.summary(), result.finding);
     }
 
     /** What {@link #loop} found. */
@@ -515,7 +499,7 @@ public final class ReaderFuzz
 
     public static LoopResult loop(final long seconds, final long seed) throws Exception
     {
-        final Path dir = Files.createTempDirectory(tempParent(), "structhist-fuzz-");
+        final Path dir = Files.createTempDirectory(FuzzCommandLine.tempParent(), "structhist-fuzz-");
         final ExecutorService worker = Executors.newSingleThreadExecutor(r ->
         {
             final Thread thread = new Thread(r, "reader-fuzz");
@@ -559,11 +543,5 @@ public final class ReaderFuzz
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-    }
-
-    private static Path tempParent()
-    {
-        final Path shm = Paths.get("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -608,7 +607,7 @@ public final class WriterFuzz
     /** Runs executions for {@code seconds}, each on a worker thread so that a hang is caught. */
     public static LoopResult loop(final long seconds, final long seed) throws Exception
     {
-        final Path dir = Files.createTempDirectory(tempParent(), "structhist-writer-fuzz-");
+        final Path dir = Files.createTempDirectory(FuzzCommandLine.tempParent(), "structhist-writer-fuzz-");
         final AtomicReference<Thread> workerThread = new AtomicReference<>();
         final ExecutorService worker = Executors.newSingleThreadExecutor(r ->
         {
@@ -660,29 +659,8 @@ public final class WriterFuzz
     /** {@code --seconds S} (default 60), {@code --seed N}; exits 1 on a finding. */
     public static void main(final String[] args) throws Exception
     {
-        long seconds = 60;
-        long seed = System.nanoTime();
-        for (int i = 0; i + 1 < args.length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--seconds": seconds = Long.parseLong(args[i + 1]); break;
-                case "--seed": seed = Long.parseLong(args[i + 1]); break;
-                default: throw new IllegalArgumentException("unknown option " + args[i] + "; use --seconds S --seed N");
-            }
-        }
-        final LoopResult result = loop(seconds, seed);
-        System.out.println(result.summary());
-        if (result.finding != null)
-        {
-            result.finding.printStackTrace();
-            System.exit(1);
-        }
-    }
-
-    private static Path tempParent()
-    {
-        final Path shm = Paths.get("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir"));
+        final FuzzCommandLine.Options options = FuzzCommandLine.options(args, 60);
+        final LoopResult result = loop(options.seconds(), options.seed());
+        FuzzCommandLine.report(result.summary(), result.finding);
     }
 }

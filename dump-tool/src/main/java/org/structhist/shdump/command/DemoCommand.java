@@ -197,14 +197,7 @@ public final class DemoCommand implements Callable<Integer>
             "it, not why. The history file does, read by shdump in another process after the fact:", "   "));
         out.println();
 
-        final List<String> flags = new ArrayList<>();
-        if (!style.enabled())
-        {
-            flags.add("--no-color");
-        }
-        out.println(style.bold("2. shdump check --file " + file));
-        out.flush();
-        Shdump.run(out, err, args(flags, "--file", file.toString(), "check"));
+        runStep(out, err, "2. shdump check --file " + file, "--file", file.toString(), "check");
         final Optional<Anomaly> bug = bugOf(file, Address.parse(address));
         final Optional<ExtraUnref> extra = extraUnref(file, Address.parse(address));
         if (bug.isEmpty() || extra.isEmpty())
@@ -218,15 +211,11 @@ public final class DemoCommand implements Callable<Integer>
             "CAUGHT_BY_LIBRARY: the crash itself, the use after free the heap caught on the chunk (the effect). " +
             bug.get().kind().name() + ": the bug, on the connection the backtrace named.", "   "));
         out.println();
-        out.println(style.bold("3. shdump --obj " + address + " --file " + file));
-        out.flush();
-        Shdump.run(out, err, args(flags, "--file", file.toString(), "--obj", address));
+        runStep(out, err, "3. shdump --obj " + address + " --file " + file, "--file", file.toString(), "--obj",
+            address);
         out.println();
-        out.println(style.bold("4. shdump heap --addr " + address + " --bytes " + STRUCT_BYTES + " --heap-file " +
-            heap));
-        out.flush();
-        Shdump.run(out, err, args(flags, "--heap-file", heap.toString(), "heap", "--addr", address, "--bytes",
-            Integer.toString(STRUCT_BYTES)));
+        runStep(out, err, "4. shdump heap --addr " + address + " --bytes " + STRUCT_BYTES + " --heap-file " + heap,
+            "--heap-file", heap.toString(), "heap", "--addr", address, "--bytes", Integer.toString(STRUCT_BYTES));
         out.println();
         final Victim victim = new Victim(dir, address, bug.get(), extra.get(),
             chunkState(heap, Address.parse(address)));
@@ -474,14 +463,7 @@ public final class DemoCommand implements Callable<Integer>
             "does, read by shdump in another process after the fact:", "   "));
         out.println();
 
-        final List<String> flags = new ArrayList<>();
-        if (!style.enabled())
-        {
-            flags.add("--no-color");
-        }
-        out.println(style.bold("2. shdump check --file " + file));
-        out.flush();
-        Shdump.run(out, err, args(flags, "--file", file.toString(), "check"));
+        runStep(out, err, "2. shdump check --file " + file, "--file", file.toString(), "check");
         final Optional<Anomaly> bug = bugOf(file, Address.parse(address));
         if (bug.isEmpty())
         {
@@ -493,9 +475,8 @@ public final class DemoCommand implements Callable<Integer>
         out.println(wrap("   ", "LEAK_AT_DEATH: connections still open when the server died, as after any crash. " +
             bug.get().kind().name() + ": the bug, on the connection the backtrace named.", "   "));
         out.println();
-        out.println(style.bold("3. shdump --obj " + address + " --file " + file));
-        out.flush();
-        Shdump.run(out, err, args(flags, "--file", file.toString(), "--obj", address));
+        runStep(out, err, "3. shdump --obj " + address + " --file " + file, "--file", file.toString(), "--obj",
+            address);
         out.println();
         out.println(wrap("", explain(bug.get()), ""));
         out.println();
@@ -607,11 +588,22 @@ public final class DemoCommand implements Callable<Integer>
             "'s next send on it crashed, in tcp_conn_write, where the backtrace points.";
     }
 
-    private static String[] args(final List<String> flags, final String... rest)
+    /**
+     * One step of the story: its title, then exactly what the real shdump prints for {@code shdumpArgs} (plain
+     * when this command's output is).
+     */
+    private void runStep(final PrintWriter out, final PrintWriter err, final String title, final String... shdumpArgs)
     {
-        final List<String> all = new ArrayList<>(flags);
-        all.addAll(List.of(rest));
-        return all.toArray(new String[0]);
+        final Style style = root.style();
+        out.println(style.bold(title));
+        out.flush();
+        final List<String> all = new ArrayList<>();
+        if (!style.enabled())
+        {
+            all.add("--no-color");
+        }
+        all.addAll(List.of(shdumpArgs));
+        Shdump.run(out, err, all.toArray(new String[0]));
     }
 
     /** {@code first} then {@code text}, wrapped at {@link #WIDTH} columns; later lines start with {@code indent}. */

@@ -13,6 +13,7 @@ import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
+import org.structhist.testsupport.ChildJvm;
 
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -96,11 +97,11 @@ class HeapCommandTest
 
         leakHeap = dir.resolve("leak.heap");
         leakHistory = dir.resolve("leak.hist");
-        try (Child child = Child.start(HeapLeaker.class, leakHeap, leakHistory))
+        try (ChildJvm child = ChildJvm.of(HeapLeaker.class).args(leakHeap, leakHistory).start())
         {
             childPid = Long.parseLong(child.awaitLine("PID ", Duration.ofSeconds(60)).substring(4));
             assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.describe());
-            for (final String line : child.out.lines())
+            for (final String line : child.lines())
             {
                 if (line.startsWith("LEAK 0x"))
                 {

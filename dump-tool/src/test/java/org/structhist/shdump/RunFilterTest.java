@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.WriterInfo;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ class RunFilterTest
         path = dir.resolve("runs.hist");
         for (int run = 0; run < 2; run++)
         {
-            try (Child child = Child.start(RunWriter.class, path))
+            try (ChildJvm child = ChildJvm.of(RunWriter.class).args(path).start())
             {
                 child.awaitLine("DONE", Duration.ofSeconds(60));
                 assertEquals(0, child.awaitExit(Duration.ofSeconds(60)));

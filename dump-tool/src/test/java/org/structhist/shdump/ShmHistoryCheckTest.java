@@ -6,6 +6,7 @@ import org.structhist.HistoryFile;
 import org.structhist.alloc.DoubleFreeException;
 import org.structhist.alloc.HeapOptions;
 import org.structhist.alloc.SharedHeap;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +81,8 @@ class ShmHistoryCheckTest
     private static String checkLiveInAnotherProcess(final Path heap, final Path history, final long address)
         throws Exception
     {
-        try (Child child = Child.start(UseAfterFreeChild.class, heap, history, Long.toHexString(address)))
+        try (ChildJvm child = ChildJvm.of(UseAfterFreeChild.class).args(heap, history, Long.toHexString(address))
+            .start())
         {
             final String line = child.awaitLine("", Duration.ofSeconds(60));
             assertEquals(0, child.awaitExit(Duration.ofSeconds(60)), child.describe());

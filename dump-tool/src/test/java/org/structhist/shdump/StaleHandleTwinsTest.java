@@ -6,6 +6,7 @@ import org.structhist.History;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.ListOptions;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,7 @@ class StaleHandleTwinsTest
                 clean.log(TestVerb.DESTROY, "free");
             }
             final String handle = Long.toHexString(held.handle());
-            try (Child holder = Child.start(StaleHolderChild.class, path, handle, holderUnrefs))
+            try (ChildJvm holder = ChildJvm.of(StaleHolderChild.class).args(path, handle, holderUnrefs).start())
             {
                 holder.awaitLine("DONE", Duration.ofSeconds(60));
                 assertEquals(0, holder.awaitExit(Duration.ofSeconds(60)), holder.describe());

@@ -7,6 +7,7 @@ import org.structhist.FileOptions;
 import org.structhist.History;
 import org.structhist.HistoryFile;
 import org.structhist.ListOptions;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +45,7 @@ class TailAcrossProcessesTest
         final Path path = dir.resolve("live.hist");
         // Two threads, 150 rounds of one event per object every 8 ms (about 1.2 s), a new object every 40
         // rounds: well inside the 4 s tail runs for, however late a loaded machine makes the rounds.
-        try (Child writer = Child.start(TailWriterChild.class, path, 2, 150, 8))
+        try (ChildJvm writer = ChildJvm.of(TailWriterChild.class).args(path, 2, 150, 8).start())
         {
             writer.awaitLine("READY", HANDSHAKE);
             final Captured out = new Captured();
@@ -101,18 +102,18 @@ class TailAcrossProcessesTest
             final History sh = file.list("sig", ListOptions.window(8).eventsPerObject(64)).push(0xC0FFEE);
             sh.log(TestVerb.REF, "before %d", 1);
             // --exit-after only so that a child orphaned by a dying test JVM ends on its own.
-            try (Child tail = Child.start(Shdump.class, "--file", path, "--no-color", "tail", "--interval", "20",
-                "--exit-after", "120"))
+            try (ChildJvm tail = ChildJvm.of(Shdump.class).args("--file", path, "--no-color", "tail", "--interval",
+                "20", "--exit-after", "120").start())
             {
-                tail.err.await("following", HANDSHAKE, tail::describe);
+                tail.awaitStderrContaining("following", HANDSHAKE);
                 for (int i = 0; i < 3; i++)
                 {
                     sh.log(TestVerb.USE, "after %d", i);
                 }
-                tail.out.await("after 2", HANDSHAKE, tail::describe);
+                tail.awaitStdoutContaining("after 2", HANDSHAKE);
                 tail.terminate();
                 assertEquals(0, tail.awaitExit(HANDSHAKE), tail.describe());
-                final String printed = tail.out.text();
+                final String printed = tail.stdoutText();
                 assertFalse(printed.contains("before"), printed);
                 for (int i = 0; i < 3; i++)
                 {

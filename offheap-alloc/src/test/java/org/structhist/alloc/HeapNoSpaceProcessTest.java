@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.StructHistory;
-import org.structhist.process.ChildProcess;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,10 +32,10 @@ class HeapNoSpaceProcessTest
         final Path path = dir.resolve("nospace.heap");
         final long limitBlocks = 2048; // 2 MiB in ulimit's 1 KiB blocks
         final long capacity = 16L << 20;
-        final String java = String.join(" ", ChildProcess.javaBinary(), String.join(" ", ChildProcess.agronaFlags()),
+        final String java = String.join(" ", ChildJvm.javaBinary(), String.join(" ", ChildJvm.AGRONA_FLAGS),
             "-D" + StructHistory.ENABLED_PROPERTY + "=true", "-Xmx64m", "-XX:-UsePerfData", "-cp",
-            "'" + ChildProcess.classPath() + "'", HeapChild.class.getName(), "nospace", "'" + path + "'",
-            String.valueOf(capacity));
+            "'" + ChildJvm.classPath(HeapChild.class) + "'", HeapChild.class.getName(), "nospace",
+            "'" + path + "'", String.valueOf(capacity));
         final Process child = new ProcessBuilder("bash", "-c", "ulimit -f " + limitBlocks + " && exec " + java)
             .redirectErrorStream(true).start();
         // stdin stays open while the child runs: its watchdog halts it at end of stdin.

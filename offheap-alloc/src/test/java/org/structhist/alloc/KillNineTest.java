@@ -12,7 +12,7 @@ import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapSummary;
 import org.structhist.io.ProcessIdentity;
-import org.structhist.process.ChildProcess;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,14 +73,14 @@ class KillNineTest
         final Storm mine = new Storm(heap, ProcessIdentity.PID, 0, seed, 64, ConcurrentHashMap.newKeySet());
         final Map<Long, long[]> pinnedByKilledPid = new HashMap<>();
 
-        try (ChildProcess survivor = ChildProcess.start(HeapChild.class, "survivor", "survivor", heapPath, options,
-            seed + 1))
+        try (ChildJvm survivor = ChildJvm.of(HeapChild.class).name("survivor").args("survivor", heapPath, options,
+            seed + 1).start())
         {
             survivor.awaitLine("READY");
             for (int round = 0; round < ROUNDS; round++)
             {
-                try (ChildProcess victim = ChildProcess.start(HeapChild.class, "victim-" + round, "victim", heapPath,
-                    options, seed + 100 + round, PINNED))
+                try (ChildJvm victim = ChildJvm.of(HeapChild.class).name("victim-" + round).args("victim", heapPath,
+                    options, seed + 100 + round, PINNED).start())
                 {
                     final long[] pinned = parseAddresses(victim.awaitLine("PINNED "));
                     victim.awaitLine("READY");

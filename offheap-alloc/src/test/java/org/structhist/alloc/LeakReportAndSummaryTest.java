@@ -11,7 +11,7 @@ import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
 import org.structhist.io.ProcessIdentity;
-import org.structhist.process.ChildProcess;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -163,8 +163,8 @@ class LeakReportAndSummaryTest
         final long[] gone;
         final long gonePid;
         final long[] stillRunning;
-        try (ChildProcess exited = ChildProcess.start(HeapChild.class, "exits", "hold", heapPath, options, 5);
-             ChildProcess running = ChildProcess.start(HeapChild.class, "runs", "hold", heapPath, options, 3))
+        try (ChildJvm exited = ChildJvm.of(HeapChild.class).name("exits").args("hold", heapPath, options, 5).start();
+             ChildJvm running = ChildJvm.of(HeapChild.class).name("runs").args("hold", heapPath, options, 3).start())
         {
             gone = parseAddresses(exited.awaitLine("HELD "));
             stillRunning = parseAddresses(running.awaitLine("HELD "));

@@ -2,7 +2,7 @@ package org.structhist.alloc;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.structhist.process.ChildProcess;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,8 @@ class MissingFlagHeapTest
     void openingAHeapWithoutTheFlagThrowsAHeapExceptionNamingIt()
     {
         final Path path = dir.resolve("noflag.heap");
-        try (ChildProcess child = ChildProcess.startWithoutAnyFlag(NoFlagHeapChild.class, "no-flag-heap", path))
+        try (ChildJvm child = ChildJvm.of(NoFlagHeapChild.class).name("no-flag-heap").switchedOff().withoutAgronaFlags()
+            .args(path).start())
         {
             assertEquals("CAUGHT HeapException: the shared heap needs Agrona's access to memory, even with struct " +
                 "history off, and this JVM was started without it: add " +

@@ -7,9 +7,9 @@ import org.structhist.HistoryFile;
 import org.structhist.alloc.reader.ClassSummary;
 import org.structhist.alloc.reader.HeapReader;
 import org.structhist.alloc.reader.HeapSummary;
-import org.structhist.process.ChildProcess;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.WriterInfo;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -44,10 +44,10 @@ class TwoProcessStormTest
         final SharedHeap heap = SharedHeap.open(heapPath, HeapOptions.capacity(CAPACITY).poison(true)
             .quarantineBytes(QUARANTINE_BYTES).history(history.list("shm")));
         final String options = HeapChild.optionsArg(CAPACITY, true, QUARANTINE_BYTES, historyPath);
-        try (ChildProcess first = ChildProcess.start(HeapChild.class, "storm-1", "storm", heapPath, options, THREADS,
-                 STEPS, 1);
-             ChildProcess second = ChildProcess.start(HeapChild.class, "storm-2", "storm", heapPath, options, THREADS,
-                 STEPS, 2))
+        try (ChildJvm first = ChildJvm.of(HeapChild.class).name("storm-1").args("storm", heapPath, options, THREADS,
+                 STEPS, 1).start();
+             ChildJvm second = ChildJvm.of(HeapChild.class).name("storm-2").args("storm", heapPath, options, THREADS,
+                 STEPS, 2).start())
         {
             first.awaitLine("READY");
             second.awaitLine("READY");

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.SizeClasses;
+import org.structhist.testsupport.FormatDoc;
 
 import java.nio.file.Paths;
 import java.util.Set;
@@ -22,15 +23,14 @@ class HeapFormatDocTest extends FormatDocTest
     @BeforeAll
     static void loadDocument()
     {
-        FormatDoc.target(Paths.get("..", "docs", "HEAP-FORMAT.md"), HeapHeaderDescriptor.class);
-        doc = FormatDoc.load();
+        doc = FormatDoc.load(Paths.get("..", "docs", "HEAP-FORMAT.md"), HeapHeaderDescriptor.class);
     }
 
     @Override
     @Test
     void classScanFindsTheKnownDescriptors()
     {
-        final Set<String> found = descriptorClassNames();
+        final Set<String> found = doc.descriptorClassNames();
         assertEquals(Set.of("HeapHeaderDescriptor", "SizeClassDescriptor", "ProcessSlotDescriptor",
             "PageTableDescriptor", "ChunkHeaderDescriptor"), found);
     }

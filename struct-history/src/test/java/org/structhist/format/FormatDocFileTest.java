@@ -10,6 +10,7 @@ import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
 import org.structhist.ListOptions;
 import org.structhist.Verb;
+import org.structhist.testsupport.FormatDoc;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -91,7 +93,7 @@ class FormatDocFileTest
     @BeforeAll
     static void loadDocument()
     {
-        doc = FormatDoc.load();
+        doc = FormatDoc.load(Paths.get("..", "docs", "FORMAT.md"), FileHeaderDescriptor.class);
     }
 
     @Test
@@ -481,7 +483,7 @@ class FormatDocFileTest
         final String expected = String.format("header checksum = 0x%08X",
             documentedHeaderChecksum(1, 0, 0xA11CEL, 123456789L, 4242, 1));
         final String flat = doc.text.replaceAll("\\s+", " ");
-        assertTrue(flat.contains(expected), () -> FormatDoc.PATH + " must give the header test vector's result as '" +
+        assertTrue(flat.contains(expected), () -> doc.path() + " must give the header test vector's result as '" +
             expected + "'");
         assertTrue(flat.contains("generation 1, Push Number 0, Address 0xA11CE, Push Time 123456789, Creator Pid " +
             "4242, Creator Thread Id 1"), "the header test vector's inputs in the document differ from this test's");
@@ -641,7 +643,7 @@ class FormatDocFileTest
         final FormatDoc.Section section = doc.sections.get(descriptor);
         if (section == null)
         {
-            return fail(FormatDoc.PATH + " has no section for " + descriptor);
+            return fail(doc.path() + " has no section for " + descriptor);
         }
         return section.row(field).offset();
     }

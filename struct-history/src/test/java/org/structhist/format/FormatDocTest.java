@@ -2,20 +2,14 @@ package org.structhist.format;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.structhist.testsupport.FormatDoc;
 
-import java.io.IOException;
-import java.net.URISyntaxException;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,13 +57,13 @@ class FormatDocTest
     @BeforeAll
     static void loadDocument()
     {
-        doc = FormatDoc.load();
+        doc = FormatDoc.load(Paths.get("..", "docs", "FORMAT.md"), FileHeaderDescriptor.class);
     }
 
     @Test
     void documentParsesCleanly()
     {
-        assertTrue(doc.problems.isEmpty(), () -> FormatDoc.PATH + " is malformed:\n  " +
+        assertTrue(doc.problems.isEmpty(), () -> doc.path() + " is malformed:\n  " +
             String.join("\n  ", doc.problems));
     }
 
@@ -77,8 +71,8 @@ class FormatDocTest
     void everyDescriptorHasASectionWithAnOffsetTable()
     {
         final List<String> problems = new ArrayList<>();
-        final Set<String> descriptors = descriptorClassNames();
-        assertFalse(descriptors.isEmpty(), "found no *Descriptor classes in " + FormatDoc.PACKAGE);
+        final Set<String> descriptors = doc.descriptorClassNames();
+        assertFalse(descriptors.isEmpty(), "found no *Descriptor classes in " + doc.packagePrefix());
         for (final String descriptor : descriptors)
         {
             final FormatDoc.Section section = doc.sections.get(descriptor);
@@ -141,7 +135,7 @@ class FormatDocTest
     void tablesCoverEveryOffsetConstant()
     {
         final List<String> problems = new ArrayList<>();
-        for (final String descriptor : descriptorClassNames())
+        for (final String descriptor : doc.descriptorClassNames())
         {
             final FormatDoc.Section section = doc.sections.get(descriptor);
             final Map<String, Integer> documented = new HashMap<>();
@@ -158,7 +152,7 @@ class FormatDocTest
                     }
                 }
             }
-            final Map<String, Integer> constants = FormatDoc.offsetConstants(FormatDoc.classNamed(descriptor));
+            final Map<String, Integer> constants = FormatDoc.offsetConstants(doc.classNamed(descriptor));
             for (final Map.Entry<String, Integer> constant : constants.entrySet())
             {
                 final int rows = documented.getOrDefault(constant.getKey(), 0);
@@ -226,7 +220,7 @@ class FormatDocTest
         assertFalse(claims.isEmpty(), "the document states no constants at all");
         for (final FormatDoc.Claim claim : claims)
         {
-            final Class<?> type = FormatDoc.classNamed(claim.className());
+            final Class<?> type = doc.classNamed(claim.className());
             final Long actual = FormatDoc.constantValue(type, claim.name());
             if (actual == null)
             {
@@ -253,7 +247,7 @@ class FormatDocTest
         }
         final String expected = String.format("checksum = 0x%08X", EventChecksum.fold(h));
         final String flat = doc.text.replaceAll("\\s+", " ");
-        assertTrue(flat.contains(expected), () -> FormatDoc.PATH + " must give the checksum test vector's " +
+        assertTrue(flat.contains(expected), () -> doc.path() + " must give the checksum test vector's " +
             "result as '" + expected + "'");
         assertTrue(flat.contains("Stamp `0x0000000100000000`, Timestamp 123456789, Pid 4242, Thread Id 1, " +
             "Verb Id 1, Flags `0x21`, Format Id 8, Stack Id 0, Entry Size 64 with payload words 42, 0, 0"),
@@ -299,52 +293,14 @@ class FormatDocTest
     {
         if (!problems.isEmpty())
         {
-            fail(FormatDoc.PATH + " and the descriptor classes disagree:\n  " + String.join("\n  ", problems));
-        }
-    }
-
-    /** Simple names of the classes in org.structhist.format ending in Descriptor, from the compiled classes. */
-    static Set<String> descriptorClassNames()
-    {
-        final Set<String> names = new TreeSet<>();
-        try
-        {
-            final Path location = Path.of(FormatDoc.ANCHOR.getProtectionDomain().getCodeSource()
-                .getLocation().toURI());
-            final String directory = FormatDoc.ANCHOR.getPackageName().replace('.', '/');
-            if (Files.isDirectory(location))
-            {
-                collect(location.resolve(directory), names);
-            }
-            else
-            {
-                try (FileSystem jar = FileSystems.newFileSystem(location))
-                {
-                    collect(jar.getPath(directory), names);
-                }
-            }
-        }
-        catch (final IOException | URISyntaxException ex)
-        {
-            return fail("cannot list the classes of " + FormatDoc.PACKAGE + ": " + ex);
-        }
-        return names;
-    }
-
-    private static void collect(final Path directory, final Set<String> names) throws IOException
-    {
-        try (Stream<Path> files = Files.list(directory))
-        {
-            files.map(p -> p.getFileName().toString())
-                .filter(n -> n.endsWith("Descriptor.class") && !n.contains("$"))
-                .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())));
+            fail(doc.path() + " and the descriptor classes disagree:\n  " + String.join("\n  ", problems));
         }
     }
 
     @Test
     void classScanFindsTheKnownDescriptors()
     {
-        final Set<String> found = descriptorClassNames();
+        final Set<String> found = doc.descriptorClassNames();
         assertTrue(found.containsAll(Set.of("FileHeaderDescriptor", "ListDescriptor", "ObjectSlotDescriptor",
             "EventDescriptor", "StringTableDescriptor", "WriterRegistryDescriptor", "ThreadTableDescriptor",
             "VerbTableDescriptor")), () -> "the class scan found only " + found);

@@ -15,6 +15,7 @@ import org.structhist.audit.AnomalyKind;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.reader.HistoryReader;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.util.List;

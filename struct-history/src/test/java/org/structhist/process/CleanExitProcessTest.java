@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.WriterInfo;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 

@@ -12,6 +12,7 @@ import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

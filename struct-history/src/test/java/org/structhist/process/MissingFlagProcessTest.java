@@ -2,6 +2,7 @@ package org.structhist.process;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,6 +9,7 @@ import org.structhist.reader.Event;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

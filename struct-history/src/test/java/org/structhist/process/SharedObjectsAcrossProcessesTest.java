@@ -11,6 +11,7 @@ import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
+import org.structhist.testsupport.ChildJvm;
 
 import java.io.IOException;
 import java.nio.file.Files;

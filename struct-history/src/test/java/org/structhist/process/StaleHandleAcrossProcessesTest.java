@@ -5,15 +5,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.FileOptions;
 import org.structhist.History;
-import org.structhist.format.HandleDescriptor;
 import org.structhist.HistoryFile;
 import org.structhist.HistoryList;
+import org.structhist.format.HandleDescriptor;
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.StaleHandleEvents;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.file.Path;
 import java.util.List;

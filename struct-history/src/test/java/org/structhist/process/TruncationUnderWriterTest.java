@@ -3,6 +3,7 @@ package org.structhist.process;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.structhist.testsupport.ChildJvm;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

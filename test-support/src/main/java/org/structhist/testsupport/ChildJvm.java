@@ -1,7 +1,4 @@
-package org.structhist.process;
-
-import org.structhist.HistoryFile;
-import org.structhist.StructHistory;
+package org.structhist.testsupport;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -27,37 +24,54 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A child JVM running a main class of the test sources, started the way surefire starts the test JVM:
  * the running JVM's own java binary (so a CI re-run on another JDK spawns that JDK), the test class
  * path, Agrona's {@code --add-exports} flag and, unless {@link Builder#switchedOff()}, the switch
- * {@code -Dstructhist=true}.
+ * {@code -Dstructhist=true}; the environment's {@code STRUCTHIST_FILE} is removed.
  * <p>
  * Its stdout is read line by line on a daemon thread, so a test can wait for a handshake line with a
  * timeout instead of sleeping; its stderr is kept for failure messages. Every wait is bounded: a child
  * that hangs fails the test and is killed, it never hangs the build. {@link #close()} kills whatever is
  * still running, so a failing test leaves no process behind.
+ * <p>
+ * This module depends on no module of the build (struct-history's own tests use it), so the library's
+ * switch and environment variable are spelled here as strings; {@code ChildJvmConstantsTest} in
+ * struct-history holds them equal to {@code StructHistory.ENABLED_PROPERTY} and {@code HistoryFile.FILE_ENV}.
+ * Failures are thrown as {@link AssertionError}, which JUnit reports as a failed test.
  */
-final class ChildJvm implements AutoCloseable
+public final class ChildJvm implements AutoCloseable
 {
     /** What Agrona 2.x needs in every JVM that uses it; the same as {@code agrona.jvm.flags} in the root pom. */
-    static final List<String> AGRONA_FLAGS = List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
+    public static final List<String> AGRONA_FLAGS =
+        List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
+
+    /** The system property that switches struct history on (the library's {@code StructHistory.ENABLED_PROPERTY}). */
+    public static final String ENABLED_PROPERTY = "structhist";
+
+    /** The environment variable naming the default history file (the library's {@code HistoryFile.FILE_ENV}). */
+    public static final String FILE_ENV = "STRUCTHIST_FILE";
 
     /** Exit value of a process killed by SIGKILL, as {@link Process#exitValue()} reports it on Linux. */
-    static final int SIGKILL_EXIT = 128 + 9;
+    public static final int SIGKILL_EXIT = 128 + 9;
 
-    static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
-    static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * Classes every child of this build needs besides its main class (the library, Agrona), by name so
+     * that this module needs neither; used only when {@code java.class.path} is not the real class path.
+     */
+    private static final List<String> USUAL_NEEDS = List.of("org.structhist.HistoryFile",
+        "org.agrona.concurrent.UnsafeBuffer");
 
     private static final int STDERR_KEPT_CHARS = 32 * 1024;
 
     /** Marks the end of stdout in {@link #stdout}; compared by identity. */
     private static final String END_OF_STREAM = new String("<end of stdout>");
-
-    private static volatile String classPath;
 
     private final String name;
     private final Process process;
@@ -75,7 +89,7 @@ final class ChildJvm implements AutoCloseable
         this.command = command;
         final ProcessBuilder builder = new ProcessBuilder(command);
         // A STRUCTHIST_FILE set by whoever runs the build must not redirect a child's default file.
-        builder.environment().remove(HistoryFile.FILE_ENV);
+        builder.environment().remove(FILE_ENV);
         this.process = builder.start();
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         this.stdoutPump = pump("stdout", process.getInputStream(), line ->
@@ -96,15 +110,17 @@ final class ChildJvm implements AutoCloseable
         });
     }
 
-    static Builder of(final Class<?> mainClass)
+    public static Builder of(final Class<?> mainClass)
     {
         return new Builder(mainClass);
     }
 
-    static final class Builder
+    /** How to start one child; {@link #start()} starts it. */
+    public static final class Builder
     {
         private final Class<?> mainClass;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final List<String> jvmOptions = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
         private boolean enabled = true;
         private boolean agronaFlags = true;
@@ -117,32 +133,39 @@ final class ChildJvm implements AutoCloseable
         }
 
         /** Starts the child without {@code -Dstructhist=true}: struct history off, as in production by default. */
-        Builder switchedOff()
+        public Builder switchedOff()
         {
             enabled = false;
             return this;
         }
 
         /** Starts the child without {@link #AGRONA_FLAGS}, as a user who forgot them would. */
-        Builder withoutAgronaFlags()
+        public Builder withoutAgronaFlags()
         {
             agronaFlags = false;
             return this;
         }
 
-        Builder name(final String childName)
+        public Builder name(final String childName)
         {
             name = childName;
             return this;
         }
 
-        Builder property(final String key, final String value)
+        public Builder property(final String key, final String value)
         {
             properties.put(key, value);
             return this;
         }
 
-        Builder args(final Object... values)
+        /** A JVM option other than a system property (e.g. {@code -XX:TieredStopAtLevel=1}), before the class. */
+        public Builder jvmOption(final String option)
+        {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        public Builder args(final Object... values)
         {
             for (final Object value : values)
             {
@@ -151,7 +174,7 @@ final class ChildJvm implements AutoCloseable
             return this;
         }
 
-        ChildJvm start()
+        public ChildJvm start()
         {
             final List<String> command = new ArrayList<>();
             command.add(javaBinary());
@@ -165,11 +188,12 @@ final class ChildJvm implements AutoCloseable
             }
             if (enabled)
             {
-                command.add("-D" + StructHistory.ENABLED_PROPERTY + "=true");
+                command.add("-D" + ENABLED_PROPERTY + "=true");
             }
+            command.addAll(jvmOptions);
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-cp");
-            command.add(classPath());
+            command.add(classPath(mainClass));
             command.add(mainClass.getName());
             command.addAll(args);
             try
@@ -184,7 +208,7 @@ final class ChildJvm implements AutoCloseable
     }
 
     /** The java launcher of the JVM running this test. */
-    static String javaBinary()
+    public static String javaBinary()
     {
         final Path fromHome = Paths.get(System.getProperty("java.home"), "bin", "java");
         if (Files.isExecutable(fromHome))
@@ -198,19 +222,24 @@ final class ChildJvm implements AutoCloseable
     /**
      * The test class path. Surefire sets {@code java.class.path} to the real test class path even when
      * it boots the fork from a manifest-only jar, but we check that it holds what a child needs (the
-     * test classes, the library, Agrona) and otherwise build it from where those classes were loaded.
+     * test classes holding {@code mainClass}, the library, Agrona) and otherwise build it from where those
+     * classes were loaded.
      */
-    static String classPath()
+    public static String classPath(final Class<?> mainClass)
     {
-        String known = classPath;
-        if (known != null)
-        {
-            return known;
-        }
         final Set<Path> needed = new LinkedHashSet<>();
-        needed.add(location(ChildJvm.class));
-        needed.add(location(HistoryFile.class));
-        needed.add(location(org.agrona.concurrent.UnsafeBuffer.class));
+        needed.add(location(mainClass));
+        for (final String name : USUAL_NEEDS)
+        {
+            try
+            {
+                needed.add(location(Class.forName(name, false, mainClass.getClassLoader())));
+            }
+            catch (final ClassNotFoundException ex)
+            {
+                // Not on this test's class path: then its children do not need it either.
+            }
+        }
         final String property = System.getProperty("java.class.path", "");
         final Set<Path> entries = new LinkedHashSet<>();
         for (final String entry : property.split(File.pathSeparator))
@@ -222,19 +251,14 @@ final class ChildJvm implements AutoCloseable
         }
         if (entries.containsAll(needed))
         {
-            known = property;
+            return property;
         }
-        else
+        final StringBuilder sb = new StringBuilder();
+        for (final Path path : needed)
         {
-            final StringBuilder sb = new StringBuilder();
-            for (final Path path : needed)
-            {
-                sb.append(sb.length() == 0 ? "" : File.pathSeparator).append(path);
-            }
-            known = sb.toString();
+            sb.append(sb.length() == 0 ? "" : File.pathSeparator).append(path);
         }
-        classPath = known;
-        return known;
+        return sb.toString();
     }
 
     private static Path location(final Class<?> type)
@@ -254,7 +278,7 @@ final class ChildJvm implements AutoCloseable
         }
     }
 
-    private Thread pump(final String stream, final InputStream in, final java.util.function.Consumer<String> sink)
+    private Thread pump(final String stream, final InputStream in, final Consumer<String> sink)
     {
         final Thread thread = new Thread(() ->
         {
@@ -283,17 +307,17 @@ final class ChildJvm implements AutoCloseable
         return thread;
     }
 
-    long pid()
+    public long pid()
     {
         return process.pid();
     }
 
-    String name()
+    public String name()
     {
         return name;
     }
 
-    boolean isAlive()
+    public boolean isAlive()
     {
         return process.isAlive();
     }
@@ -302,7 +326,7 @@ final class ChildJvm implements AutoCloseable
      * Waits for a stdout line starting with {@code prefix} and returns it. Earlier lines are skipped
      * (they stay in {@link #lines()}). Fails if the child ends first or nothing comes in time.
      */
-    String awaitLine(final String prefix, final Duration timeout)
+    public String awaitLine(final String prefix, final Duration timeout)
     {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (true)
@@ -338,8 +362,78 @@ final class ChildJvm implements AutoCloseable
         }
     }
 
+    /** {@link #awaitLine(String, Duration)} within {@link #STARTUP_TIMEOUT}. */
+    public String awaitLine(final String prefix)
+    {
+        return awaitLine(prefix, STARTUP_TIMEOUT);
+    }
+
+    /**
+     * Waits until stdout, all of it so far, contains {@code needle} (in a line or across lines) and
+     * returns it; unlike {@link #awaitLine} this consumes nothing. Fails, killing the child, after {@code timeout}.
+     */
+    public String awaitStdoutContaining(final String needle, final Duration timeout)
+    {
+        return awaitText("stdout", this::stdoutText, needle, timeout);
+    }
+
+    /** As {@link #awaitStdoutContaining}, on the kept end of stderr. */
+    public String awaitStderrContaining(final String needle, final Duration timeout)
+    {
+        return awaitText("stderr", this::stderrText, needle, timeout);
+    }
+
+    private String awaitText(final String stream, final Supplier<String> text,
+        final String needle, final Duration timeout)
+    {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (true)
+        {
+            final String sofar = text.get();
+            if (sofar.contains(needle))
+            {
+                return sofar;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                close();
+                return fail("child " + name + " printed no '" + needle + "' on " + stream + " within " + timeout +
+                    "; it was killed\n" + describe());
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                return fail("interrupted waiting for '" + needle + "' from " + name);
+            }
+        }
+    }
+
+    /** Stdout so far, one {@code \n} after each line. */
+    public String stdoutText()
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String line : lines())
+        {
+            sb.append(line).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** The kept end of stderr so far (its last {@value #STDERR_KEPT_CHARS} characters). */
+    public String stderrText()
+    {
+        synchronized (stderr)
+        {
+            return stderr.toString();
+        }
+    }
+
     /** Every line starting with {@code prefix} printed so far. */
-    List<String> linesStartingWith(final String prefix)
+    public List<String> linesStartingWith(final String prefix)
     {
         final List<String> result = new ArrayList<>();
         synchronized (transcript)
@@ -355,7 +449,7 @@ final class ChildJvm implements AutoCloseable
         return result;
     }
 
-    List<String> lines()
+    public List<String> lines()
     {
         synchronized (transcript)
         {
@@ -364,7 +458,7 @@ final class ChildJvm implements AutoCloseable
     }
 
     /** Sends one line to the child's stdin. */
-    void send(final String line)
+    public void send(final String line)
     {
         try
         {
@@ -382,7 +476,7 @@ final class ChildJvm implements AutoCloseable
      * Waits for the child to exit on its own and returns its exit value, once all its stdout has been
      * read. A child still running after {@code timeout} is killed and the test fails.
      */
-    int awaitExit(final Duration timeout)
+    public int awaitExit(final Duration timeout)
     {
         if (!awaitQuietly(timeout))
         {
@@ -393,8 +487,20 @@ final class ChildJvm implements AutoCloseable
         return process.exitValue();
     }
 
+    /** {@link #awaitSuccess(Duration)} within {@link #EXIT_TIMEOUT}. */
+    public void awaitSuccess()
+    {
+        awaitSuccess(EXIT_TIMEOUT);
+    }
+
+    /** SIGTERM, as {@code kill PID} sends it ({@link Process#destroy()} on Linux); returns at once. */
+    public void terminate()
+    {
+        process.destroy();
+    }
+
     /** {@link #awaitExit} that also requires exit value 0. */
-    void awaitSuccess(final Duration timeout)
+    public void awaitSuccess(final Duration timeout)
     {
         final int exit = awaitExit(timeout);
         if (exit != 0)
@@ -407,7 +513,7 @@ final class ChildJvm implements AutoCloseable
      * Kills the child with SIGKILL ({@link Process#destroyForcibly()} on Linux) and waits until it is
      * dead and reaped. Fails if the child was already gone: the test wanted to kill a live writer.
      */
-    void killHard()
+    public void killHard()
     {
         if (!process.isAlive())
         {
@@ -429,7 +535,7 @@ final class ChildJvm implements AutoCloseable
     }
 
     /** Command line, exit state, stdout and the end of stderr: what a failure message needs. */
-    String describe()
+    public String describe()
     {
         final StringBuilder sb = new StringBuilder();
         sb.append("--- child ").append(name).append(" pid ").append(pid());
@@ -440,12 +546,14 @@ final class ChildJvm implements AutoCloseable
         {
             sb.append(line).append('\n');
         }
-        sb.append("--- stderr (end):\n");
-        synchronized (stderr)
-        {
-            sb.append(stderr);
-        }
+        sb.append("--- stderr (end):\n").append(stderrText());
         return sb.toString();
+    }
+
+    /** Throws what a failed JUnit assertion throws at heart, typed so that {@code return fail(...)} compiles. */
+    private static <T> T fail(final String message)
+    {
+        throw new AssertionError(message);
     }
 
     private boolean awaitQuietly(final Duration timeout)
@@ -475,7 +583,7 @@ final class ChildJvm implements AutoCloseable
         }
     }
 
-    /** Kills the child if it still runs. Closing stdin first lets a {@link ChildSupport} watchdog end it too. */
+    /** Kills the child if it still runs. Closing stdin first lets a child's stdin watchdog end it too. */
     @Override
     public void close()
     {

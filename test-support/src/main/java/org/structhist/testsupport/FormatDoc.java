@@ -1,12 +1,14 @@
-package org.structhist.format;
+package org.structhist.testsupport;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -14,29 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import java.util.stream.Stream;
 
 /**
- * A parsed {@code docs/FORMAT.md}: its descriptor sections, their offset tables and the constant values
- * the text states. The rules it parses by are described in {@link FormatDocTest}.
+ * A parsed format document ({@code docs/FORMAT.md}, {@code docs/HEAP-FORMAT.md}): its descriptor sections,
+ * their offset tables and the constant values the text states. Which document and which descriptor package
+ * it describes are given to {@link #load} and kept by the instance, so two documents can be checked in one
+ * JVM. The rules it parses by are described in struct-history's {@code FormatDocTest}.
  */
-final class FormatDoc
+public final class FormatDoc
 {
-    /** Surefire runs with the module directory as working directory. */
-    /**
-     * The document and the descriptor package it describes: FORMAT.md and org.structhist.format unless a
-     * test of another module's format (the heap's HEAP-FORMAT.md) retargets it with {@link #target}.
-     */
-    static Path PATH = Paths.get("..", "docs", "FORMAT.md");
+    public static final String TABLE_HEADER = "| Offset | Size | Field | Meaning |";
 
-    static final String TABLE_HEADER = "| Offset | Size | Field | Meaning |";
-
-    static String PACKAGE = "org.structhist.format.";
-    /** A class of the descriptor package, to find where its compiled classes are. */
-    static Class<?> ANCHOR = FileHeaderDescriptor.class;
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*)$");
     private static final Pattern SECTION_CLASS = Pattern.compile("\\(`(\\w+Descriptor)`\\)");
     private static final Pattern CLAIM = Pattern.compile(
@@ -45,53 +40,55 @@ final class FormatDoc
     private static final Pattern CELL_SEPARATOR = Pattern.compile("(?<!\\\\)\\|");
 
     /** One row of an offset table. */
-    record Row(int line, int offset, String size, int fixedSize, String field, String constant)
+    public record Row(int line, int offset, String size, int fixedSize, String field, String constant)
     {
-        boolean hasFixedSize()
+        public boolean hasFixedSize()
         {
             return fixedSize >= 0;
         }
 
         /** Whether the row must match a {@code *_OFFSET} constant (not reserved, not in italics). */
-        boolean isNamed()
+        public boolean isNamed()
         {
             return constant != null;
         }
     }
 
     /** One offset table. */
-    record Table(int line, List<Row> rows)
+    public record Table(int line, List<Row> rows)
     {
     }
 
     /** A statement "`NAME` = value" or "`Class.NAME` = value" in the prose or a table. */
-    record Claim(String className, String name, String value, long parsedValue)
+    public record Claim(String className, String name, String value, long parsedValue)
     {
     }
 
     /** The part of the document under a heading that names a descriptor class. */
-    static final class Section
+    public static final class Section
     {
-        final String descriptor;
-        final int line;
-        final int level;
-        final List<Table> tables = new ArrayList<>();
+        public final String descriptor;
+        public final int line;
+        public final int level;
+        public final List<Table> tables = new ArrayList<>();
         final StringBuilder prose = new StringBuilder();
+        private final Target target;
 
-        Section(final String descriptor, final int line, final int level)
+        Section(final Target target, final String descriptor, final int line, final int level)
         {
+            this.target = target;
             this.descriptor = descriptor;
             this.line = line;
             this.level = level;
         }
 
-        Class<?> descriptorClass()
+        public Class<?> descriptorClass()
         {
-            return classNamed(descriptor);
+            return target.classNamed(descriptor);
         }
 
         /** The row documenting {@code field} (as written, markup removed), or a test failure. */
-        Row row(final String field)
+        public Row row(final String field)
         {
             for (final Table table : tables)
             {
@@ -103,24 +100,51 @@ final class FormatDoc
                     }
                 }
             }
-            return fail(PATH + ": the " + descriptor + " section has no row for field '" + field + "'");
+            return fail(target.document() + ": the " + descriptor + " section has no row for field '" + field +
+                "'");
         }
     }
 
-    final String text;
-    final Map<String, Section> sections;
-    final List<Claim> sectionClaims;
-    final List<Claim> globalClaims;
+    /** The document and the package of the descriptor classes it describes ({@code anchor} is one of them). */
+    private record Target(Path document, Class<?> anchor)
+    {
+        String packagePrefix()
+        {
+            return anchor.getPackageName() + ".";
+        }
+
+        /** A class of the descriptor package by simple name, or a test failure. */
+        Class<?> classNamed(final String simpleName)
+        {
+            try
+            {
+                return Class.forName(packagePrefix() + simpleName, true, anchor.getClassLoader());
+            }
+            catch (final ClassNotFoundException ex)
+            {
+                return fail(document + " names " + simpleName + ", but there is no class " + packagePrefix() +
+                    simpleName);
+            }
+        }
+    }
+
+    public final String text;
+    public final Map<String, Section> sections;
+    public final List<Claim> sectionClaims;
+    public final List<Claim> globalClaims;
     /** Problems found while parsing: a malformed table, an unqualified constant outside any section. */
-    final List<String> problems;
+    public final List<String> problems;
+    private final Target target;
 
     private FormatDoc(
+        final Target target,
         final String text,
         final Map<String, Section> sections,
         final List<Claim> sectionClaims,
         final List<Claim> globalClaims,
         final List<String> problems)
     {
+        this.target = target;
         this.text = text;
         this.sections = sections;
         this.sectionClaims = sectionClaims;
@@ -128,26 +152,22 @@ final class FormatDoc
         this.problems = problems;
     }
 
-    /** Checks {@code document} against the *Descriptor classes of {@code anchor}'s package instead. */
-    static void target(final Path document, final Class<?> anchor)
+    /**
+     * Loads and parses {@code document} (relative paths resolve against the working directory, which
+     * surefire sets to the module's directory), failing the test with a clear message if it is missing.
+     * Its descriptor sections name classes of {@code anchor}'s package.
+     */
+    public static FormatDoc load(final Path document, final Class<?> anchor)
     {
-        PATH = document;
-        PACKAGE = anchor.getPackageName() + ".";
-        ANCHOR = anchor;
-    }
-
-    /** Loads and parses the document, failing the test with a clear message if it is missing. */
-    static FormatDoc load()
-    {
-        final Path path = PATH.toAbsolutePath().normalize();
+        final Path path = document.toAbsolutePath().normalize();
         if (!Files.isRegularFile(path))
         {
-            return fail(PATH + " is missing: expected it at " + path + " (the test runs with the " +
+            return fail(document + " is missing: expected it at " + path + " (the test runs with the " +
                 "module directory as working directory)");
         }
         try
         {
-            return parse(Files.readString(path, StandardCharsets.UTF_8));
+            return parse(new Target(document, anchor), Files.readString(path, StandardCharsets.UTF_8));
         }
         catch (final IOException ex)
         {
@@ -155,7 +175,31 @@ final class FormatDoc
         }
     }
 
-    static FormatDoc parse(final String text)
+    /** The document this was loaded from, as given to {@link #load}. */
+    public Path path()
+    {
+        return target.document();
+    }
+
+    /** The descriptor package with a trailing dot, e.g. {@code org.structhist.format.}. */
+    public String packagePrefix()
+    {
+        return target.packagePrefix();
+    }
+
+    /** The class given to {@link #load}: where the descriptor package's compiled classes are. */
+    public Class<?> anchor()
+    {
+        return target.anchor();
+    }
+
+    /** A class of the descriptor package by simple name, or a test failure. */
+    public Class<?> classNamed(final String simpleName)
+    {
+        return target.classNamed(simpleName);
+    }
+
+    private static FormatDoc parse(final Target target, final String text)
     {
         final List<String> lines = Arrays.asList(text.split("\r?\n", -1));
         final Map<String, Section> sections = new LinkedHashMap<>();
@@ -193,7 +237,7 @@ final class FormatDoc
                         problems.add("line " + lineNumber + ": a second section for " + descriptor +
                             " (the first is at line " + sections.get(descriptor).line + ")");
                     }
-                    section = new Section(descriptor, lineNumber, level);
+                    section = new Section(target, descriptor, lineNumber, level);
                     sections.put(descriptor, section);
                 }
                 continue;
@@ -220,10 +264,10 @@ final class FormatDoc
                         section.tables.add(table);
                     }
                 }
-                final StringBuilder target = section == null ? outside : section.prose;
+                final StringBuilder prose = section == null ? outside : section.prose;
                 for (final String tableLine : tableLines)
                 {
-                    target.append(tableLine).append('\n');
+                    prose.append(tableLine).append('\n');
                 }
                 continue;
             }
@@ -256,7 +300,8 @@ final class FormatDoc
                 globalClaims.add(claim);
             }
         }
-        return new FormatDoc(text, Collections.unmodifiableMap(sections), sectionClaims, globalClaims, problems);
+        return new FormatDoc(target, text, Collections.unmodifiableMap(sections), sectionClaims, globalClaims,
+            problems);
     }
 
     private static Table parseTable(final List<String> tableLines, final int firstLine, final List<String> problems)
@@ -294,7 +339,8 @@ final class FormatDoc
             final int fixedSize = NUMBER.matcher(size).matches() ? Integer.parseInt(size) : -1;
             final String rawField = cells.get(2).replace("`", "").trim();
             final boolean italic = rawField.length() > 2 &&
-                (rawField.startsWith("*") && rawField.endsWith("*") || rawField.startsWith("_") && rawField.endsWith("_"));
+                (rawField.startsWith("*") && rawField.endsWith("*") ||
+                    rawField.startsWith("_") && rawField.endsWith("_"));
             final String field = italic ? rawField.substring(1, rawField.length() - 1).trim() : rawField;
             final boolean reserved = field.toLowerCase(Locale.ROOT).startsWith("reserved");
             rows.add(new Row(lineNumber, offset, size, fixedSize, field,
@@ -304,7 +350,7 @@ final class FormatDoc
     }
 
     /** The mapping rule: "Format Version" becomes FORMAT_VERSION_OFFSET. */
-    static String constantName(final String field)
+    public static String constantName(final String field)
     {
         final String snake = field.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_").replaceAll("^_+|_+$", "");
         return snake + "_OFFSET";
@@ -343,21 +389,46 @@ final class FormatDoc
         return claims;
     }
 
-    /** A class of {@code org.structhist.format} by simple name, or a test failure. */
-    static Class<?> classNamed(final String simpleName)
+    /** Simple names of the classes of the descriptor package ending in Descriptor, from the compiled classes. */
+    public Set<String> descriptorClassNames()
     {
+        final Set<String> names = new TreeSet<>();
         try
         {
-            return Class.forName(PACKAGE + simpleName);
+            final Path location = Path.of(anchor().getProtectionDomain().getCodeSource()
+                .getLocation().toURI());
+            final String directory = anchor().getPackageName().replace('.', '/');
+            if (Files.isDirectory(location))
+            {
+                collect(location.resolve(directory), names);
+            }
+            else
+            {
+                try (FileSystem jar = FileSystems.newFileSystem(location))
+                {
+                    collect(jar.getPath(directory), names);
+                }
+            }
         }
-        catch (final ClassNotFoundException ex)
+        catch (final IOException | URISyntaxException ex)
         {
-            return fail(PATH + " names " + simpleName + ", but there is no class " + PACKAGE + simpleName);
+            return fail("cannot list the classes of " + packagePrefix() + ": " + ex);
+        }
+        return names;
+    }
+
+    private static void collect(final Path directory, final Set<String> names) throws IOException
+    {
+        try (Stream<Path> files = Files.list(directory))
+        {
+            files.map(p -> p.getFileName().toString())
+                .filter(n -> n.endsWith("Descriptor.class") && !n.contains("$"))
+                .forEach(n -> names.add(n.substring(0, n.length() - ".class".length())));
         }
     }
 
     /** A public static final int or long constant of {@code type}, or null when it has none by that name. */
-    static Long constantValue(final Class<?> type, final String name)
+    public static Long constantValue(final Class<?> type, final String name)
     {
         try
         {
@@ -384,7 +455,7 @@ final class FormatDoc
     }
 
     /** Every public static final int field of {@code type} whose name ends in _OFFSET, by name. */
-    static Map<String, Integer> offsetConstants(final Class<?> type)
+    public static Map<String, Integer> offsetConstants(final Class<?> type)
     {
         final Map<String, Integer> constants = new LinkedHashMap<>();
         for (final Field field : type.getFields())
@@ -404,5 +475,11 @@ final class FormatDoc
             }
         }
         return constants;
+    }
+
+    /** Throws what a failed JUnit assertion throws at heart, typed so that {@code return fail(...)} compiles. */
+    private static <T> T fail(final String message)
+    {
+        throw new AssertionError(message);
     }
 }

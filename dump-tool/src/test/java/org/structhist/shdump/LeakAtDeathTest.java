@@ -6,18 +6,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.HistoryFile;
 import org.structhist.format.EventDescriptor;
+import org.structhist.testsupport.ChildJvm;
 
-import java.io.File;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.LinkedHashSet;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,22 +35,14 @@ class LeakAtDeathTest
     static void runDyingWriter() throws Exception
     {
         path = dir.resolve("dead.hist");
-        final String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        final ProcessBuilder builder = new ProcessBuilder(java,
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dstructhist=true",
-            "-cp", classPath(), DyingWriter.class.getName(), path.toString());
-        builder.redirectErrorStream(true);
-        builder.environment().remove(HistoryFile.FILE_ENV);
-        final Process child = builder.start();
-        childPid = child.pid();
-        if (!child.waitFor(60, TimeUnit.SECONDS))
+        final String handleLine;
+        try (ChildJvm child = ChildJvm.of(DyingWriter.class).args(path).start())
         {
-            child.destroyForcibly();
-            fail("the dying writer did not end within 60 s");
+            childPid = child.pid();
+            final int exit = child.awaitExit(Duration.ofSeconds(60));
+            handleLine = child.linesStartingWith("HANDLE ").stream().findFirst()
+                .orElseGet(() -> fail("the dying writer (exit " + exit + ") printed no handle:\n" + child.describe()));
         }
-        final String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        final String handleLine = output.lines().filter(l -> l.startsWith("HANDLE ")).findFirst()
-            .orElseGet(() -> fail("the dying writer (exit " + child.exitValue() + ") printed no handle:\n" + output));
         // This JVM, alive, logs to 0xdead3 too: it is no leak whatever happened to its creator.
         file = Histories.open(path);
         file.list(DyingWriter.LIST, DyingWriter.OPTIONS)
@@ -71,17 +57,6 @@ class LeakAtDeathTest
         {
             file.close();
         }
-    }
-
-    /** The test classes, the library and Agrona: what the child needs, however surefire set our class path. */
-    private static String classPath() throws URISyntaxException
-    {
-        final Set<String> entries = new LinkedHashSet<>();
-        for (final Class<?> type : new Class<?>[] {DyingWriter.class, HistoryFile.class, org.agrona.DirectBuffer.class})
-        {
-            entries.add(Paths.get(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        }
-        return entries.stream().collect(Collectors.joining(File.pathSeparator));
     }
 
     @Test

@@ -3,11 +3,11 @@ package org.structhist.stress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.HistoryFile;
+import org.structhist.testsupport.ChildJvm;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 
@@ -29,9 +29,9 @@ class FilePermissionsTest
     void theDefaultFileIsCreatedOwnerOnlyWhateverTheUmask() throws Exception
     {
         final Path path = dir.resolve("default.hist");
-        final String java = Paths.get(System.getProperty("java.home"), "bin", "java") +
-            " -Xmx64m --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dstructhist=true -Dstructhist.file.size=1m" +
-            " -cp '" + System.getProperty("java.class.path") + "' '" + OpenDefaultChild.class.getName() + "'";
+        final String java = ChildJvm.javaBinary() + " -Xmx64m " + String.join(" ", ChildJvm.AGRONA_FLAGS) +
+            " -D" + ChildJvm.ENABLED_PROPERTY + "=true -Dstructhist.file.size=1m" +
+            " -cp '" + ChildJvm.classPath(OpenDefaultChild.class) + "' '" + OpenDefaultChild.class.getName() + "'";
         final ProcessBuilder builder = new ProcessBuilder("bash", "-c", "umask 000 && exec " + java)
             .redirectErrorStream(true);
         builder.environment().put(HistoryFile.FILE_ENV, path.toString());

@@ -5,12 +5,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.process.NoSpaceChild;
 import org.structhist.reader.HistoryReader;
+import org.structhist.testsupport.ChildJvm;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -111,9 +111,9 @@ class FullTmpfsTest
     private Result java(final Class<?> main, final String shellPrefix, final String... args) throws Exception
     {
         final StringBuilder command = new StringBuilder(shellPrefix).append("exec ")
-            .append(Paths.get(System.getProperty("java.home"), "bin", "java"))
-            .append(" -Xmx64m --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dstructhist=true -cp '")
-            .append(System.getProperty("java.class.path")).append("' ").append(main.getName());
+            .append(ChildJvm.javaBinary()).append(" -Xmx64m ").append(String.join(" ", ChildJvm.AGRONA_FLAGS))
+            .append(" -D").append(ChildJvm.ENABLED_PROPERTY).append("=true -cp '")
+            .append(ChildJvm.classPath(main)).append("' ").append(main.getName());
         for (final String arg : args)
         {
             command.append(" '").append(arg).append('\'');

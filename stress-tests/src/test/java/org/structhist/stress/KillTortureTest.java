@@ -26,7 +26,7 @@ class KillTortureTest
         final int kills = Math.max(MIN_KILLS, Integer.getInteger("structhist.stress.kills", MIN_KILLS));
         final String seed = System.getProperty("structhist.stress.seed", Long.toString(System.nanoTime()));
         final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        final KillTorture.Result result = KillTorture.run(KillTorture.Options.parse("--kills", Integer.toString(kills),
+        final KillTorture.Result result = KillTorture.run(KillTortureOptions.parse("--kills", Integer.toString(kills),
             "--writers", "3", "--threads", "2", "--seed", seed), System.out,
             new PrintStream(errors, true, StandardCharsets.UTF_8));
         final String violations = errors.toString(StandardCharsets.UTF_8);

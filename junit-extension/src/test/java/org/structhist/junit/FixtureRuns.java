@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.StructHistory;
 import org.structhist.alloc.SharedHeap;
 import org.structhist.junit.fixtures.FixtureRunner;
+import org.structhist.testsupport.ChildJvm;
 
 import java.io.File;
 import java.io.IOException;
@@ -12,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Child JVMs that run fixture classes through {@link FixtureRunner} on one JUnit version: its jars (copied by
  * maven-dependency-plugin into target/junit-VERSION), the library, Agrona, offheap-alloc, this module's
  * classes (with the session listener's service file) and test classes; the JDK that runs this test; no
- * -Dstructhist, so the session listener is what switches struct history on.
+ * -Dstructhist, so the session listener is what switches struct history on. Started by test-support's
+ * {@link ChildJvm} on that class path.
  */
 final class FixtureRuns
 {
@@ -122,34 +124,24 @@ final class FixtureRuns
             {
                 classPath.add(Paths.get(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
             }
-            final List<String> command = new ArrayList<>();
-            command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("--add-exports");
-            command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-            command.add("-Dstructhist.file.size=32m");
-            command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(String.join(File.pathSeparator, classPath));
-            command.add(FixtureRunner.class.getName());
-            command.addAll(List.of(groups));
-            final Path log = Files.createTempFile("fixture-run", ".err");
-            final Process child = new ProcessBuilder(command).redirectError(log.toFile()).start();
-            final String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not end");
-            final String err = Files.readString(log);
-            Files.delete(log);
-            assertEquals(0, child.exitValue(), () -> "the child JVM failed:\n" + out + err);
+            final ChildJvm.Builder builder = ChildJvm.of(FixtureRunner.class).switchedOff()
+                .classPath(String.join(File.pathSeparator, classPath)).jvmOption("-Dstructhist.file.size=32m");
+            for (final String option : jvmOptions)
+            {
+                builder.jvmOption(option);
+            }
+            final String out;
+            try (ChildJvm child = builder.args((Object[])groups).start())
+            {
+                child.awaitSuccess(Duration.ofSeconds(120));
+                out = child.stdoutText();
+            }
             final Output output = new Output(out);
             assertEquals(version, output.junitVersion, () -> "the child did not run JUnit " + version + ":\n" + out);
             return output;
         }
         catch (final IOException | URISyntaxException ex)
         {
-            throw new AssertionError(ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
             throw new AssertionError(ex);
         }
     }

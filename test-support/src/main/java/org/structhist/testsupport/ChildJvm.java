@@ -125,6 +125,7 @@ public final class ChildJvm implements AutoCloseable
         private boolean enabled = true;
         private boolean agronaFlags = true;
         private String name;
+        private String classPath;
 
         private Builder(final Class<?> mainClass)
         {
@@ -155,6 +156,16 @@ public final class ChildJvm implements AutoCloseable
         public Builder property(final String key, final String value)
         {
             properties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Runs the child on exactly this class path instead of this test's (a child that must see other jars
+         * than the test JVM, e.g. another JUnit version).
+         */
+        public Builder classPath(final String entries)
+        {
+            classPath = entries;
             return this;
         }
 
@@ -193,7 +204,7 @@ public final class ChildJvm implements AutoCloseable
             command.addAll(jvmOptions);
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-cp");
-            command.add(classPath(mainClass));
+            command.add(classPath != null ? classPath : classPath(mainClass));
             command.add(mainClass.getName());
             command.addAll(args);
             try

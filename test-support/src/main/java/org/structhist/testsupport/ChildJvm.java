@@ -204,7 +204,7 @@ public final class ChildJvm implements AutoCloseable
             command.addAll(jvmOptions);
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.add("-cp");
-            command.add(classPath != null ? classPath : classPath(mainClass));
+            command.add(classPath != null ? classPath : ChildJvm.classPath(mainClass));
             command.add(mainClass.getName());
             command.addAll(args);
             try

@@ -141,9 +141,9 @@ public class JfrContenderBenchmark extends ContenderBenchmark
                         }
                     }
                 }
-                System.out.println("jfr check: committed=" + committed.get() + ", in the dump (256 MiB cap): " + events +
-                    " events (" + withStackTrace + " with a stack trace), jdk.DataLoss: " + lostBytes + " bytes, dump " +
-                    Files.size(dump) + " bytes");
+                System.out.println("jfr check: committed=" + committed.get() + ", in the dump (256 MiB cap): " +
+                    events + " events (" + withStackTrace + " with a stack trace), jdk.DataLoss: " + lostBytes +
+                    " bytes, dump " + Files.size(dump) + " bytes");
             }
             finally
             {

@@ -63,7 +63,8 @@ public class Log4jContenderBenchmark extends ContenderBenchmark
         {
             directory = scratchDirectory("structhist-bench-log4j-");
             final boolean ownAppenders = params.getBenchmark().endsWith("TwoThreadsOwnObject");
-            final ConfigurationBuilder<BuiltConfiguration> builder = ConfigurationBuilderFactory.newConfigurationBuilder();
+            final ConfigurationBuilder<BuiltConfiguration> builder =
+                ConfigurationBuilderFactory.newConfigurationBuilder();
             builder.setConfigurationName("structhist-bench");
             builder.setStatusLevel(org.apache.logging.log4j.Level.WARN);
             builder.add(builder.newRootLogger(org.apache.logging.log4j.Level.OFF));

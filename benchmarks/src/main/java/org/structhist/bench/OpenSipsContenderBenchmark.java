@@ -167,7 +167,8 @@ public class OpenSipsContenderBenchmark extends ContenderBenchmark
         System.out.println(what + ": events=" + history.length() + ", last text: " + history.lastText());
         if (!history.lastText().equals(expected))
         {
-            throw new IllegalStateException("opensips: last text is '" + history.lastText() + "', not '" + expected + "'");
+            throw new IllegalStateException("opensips: last text is '" + history.lastText() + "', not '" + expected +
+                "'");
         }
     }
 

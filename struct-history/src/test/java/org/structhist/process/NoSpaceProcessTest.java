@@ -31,7 +31,8 @@ class NoSpaceProcessTest
         final long limitBlocks = 2048; // 2 MiB in ulimit's 1 KiB blocks
         final String java = String.join(" ", ChildJvm.javaBinary(), String.join(" ", ChildJvm.AGRONA_FLAGS),
             "-D" + StructHistory.ENABLED_PROPERTY + "=true", "-Xmx64m", "-cp",
-            "'" + ChildJvm.classPath(NoSpaceChild.class) + "'", NoSpaceChild.class.getName(), "'" + path + "'", String.valueOf(16L << 20));
+            "'" + ChildJvm.classPath(NoSpaceChild.class) + "'", NoSpaceChild.class.getName(), "'" + path + "'",
+            String.valueOf(16L << 20));
         final Process child = new ProcessBuilder("bash", "-c", "ulimit -f " + limitBlocks + " && exec " + java)
             .redirectErrorStream(true).start();
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child hung");

@@ -4,10 +4,10 @@ import org.structhist.alloc.HeapException;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.HeapReader;
-import org.structhist.shdump.Address;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.Shdump;
-import org.structhist.shdump.ShdumpException;
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.Failures;
+import org.structhist.shdump.cli.ShdumpException;
 import org.structhist.shdump.output.Json;
 import org.structhist.render.Times;
 
@@ -77,9 +77,9 @@ public final class HeapView
         }
         catch (final InternalError ex)
         {
-            if (Shdump.isTruncation(ex))
+            if (Failures.isTruncation(ex))
             {
-                throw new ShdumpException(ExitCode.BAD_FILE, path + " was truncated by another process while shdump read it");
+                throw Failures.truncated(path);
             }
             throw ex;
         }

@@ -12,7 +12,7 @@ import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
-import org.structhist.shdump.command.Tailer;
+import org.structhist.shdump.follow.Tailer;
 import org.structhist.shdump.output.Style;
 import org.structhist.shdump.output.TailLines;
 

@@ -10,6 +10,7 @@ import org.structhist.shdump.cli.TimeArgument;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.shdump.heap.HeapView;
+import org.structhist.shdump.output.HeapRenderer;
 import org.structhist.shdump.output.HistoryRenderer;
 import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.Json;
@@ -80,7 +81,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             throw new ShdumpException(ExitCode.USAGE, "--html draws every kept event: it does not go with --json, " +
                 "--verb, --pid, --thread, --since or --until");
         }
-        final HeapView heap = root.heapFileOption() == null ? null : HeapView.open(root.heapFileOption());
+        final HeapRenderer heap = root.heapFileOption() == null ? null :
+            new HeapRenderer(HeapView.open(root.heapFileOption()), style());
         final HistoryReader reader = reader();
         final HistoryAudit audit = new HistoryAudit(reader);
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style());

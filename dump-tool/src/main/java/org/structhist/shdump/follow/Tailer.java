@@ -1,4 +1,4 @@
-package org.structhist.shdump.command;
+package org.structhist.shdump.follow;
 
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
@@ -175,8 +175,8 @@ public final class Tailer
                 final int ringStart = (int)Math.max(pinned, (long)count - ring);
                 if (p < ringStart)
                 {
+                    // The replay sees the skipped positions when the next event comes: its refcount is unknown.
                     notSeen(t, p, ringStart, batch);
-                    t.refs = RefcountReplay.UNKNOWN;
                     t.advanceTo(ringStart);
                     continue;
                 }
@@ -190,9 +190,8 @@ public final class Tailer
             switch (event.status())
             {
                 case VALID:
-                    t.refs = RefcountReplay.after(t.refs, event.effect());
+                    final long refs = t.refcount.next(event);
                     final Incarnation display = t.display;
-                    final long refs = t.refs;
                     batch.add(event.wallNanos(), () -> lines.event(display, event, refs));
                     t.advanceTo(p + 1);
                     break;
@@ -207,7 +206,7 @@ public final class Tailer
                     final boolean mismatch = event.status() == EventStatus.CHECKSUM_MISMATCH;
                     invalid(t, event, mismatch ? "[checksum mismatch: not a valid event]" :
                         "[corrupt record: a stamp no writer leaves]", mismatch ? "checksum mismatch" : "corrupt", batch);
-                    t.refs = RefcountReplay.UNKNOWN;
+                    t.refcount.next(event); // its effect is lost: the refcount is unknown from here
                     t.advanceTo(p + 1);
                     break;
             }
@@ -244,7 +243,7 @@ public final class Tailer
             return false;
         }
         invalid(t, event, note, jsonNote, batch);
-        t.refs = RefcountReplay.UNKNOWN;
+        t.refcount.next(event); // its effect is lost: the refcount is unknown from here
         t.advanceTo(event.position() + 1);
         return true;
     }
@@ -322,7 +321,7 @@ public final class Tailer
         /** The count its State held at the last poll. */
         int lastCount;
         /** The running refcount, known only while every event from its birth on was printed. */
-        long refs;
+        final RefcountReplay refcount;
         /** The uncommitted position waited for, and since when. */
         int pendingPosition = -1;
         long pendingSince;
@@ -334,7 +333,7 @@ public final class Tailer
             this.next = next;
             this.lastCount = next;
             this.droppedBeforeStartBelow = droppedBeforeStartBelow;
-            this.refs = next == 0 ? 0 : RefcountReplay.UNKNOWN;
+            this.refcount = RefcountReplay.startingAt(next);
         }
 
         void advanceTo(final int position)

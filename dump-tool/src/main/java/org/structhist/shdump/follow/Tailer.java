@@ -175,7 +175,6 @@ public final class Tailer
                 final int ringStart = (int)Math.max(pinned, (long)count - ring);
                 if (p < ringStart)
                 {
-                    // The replay sees the skipped positions when the next event comes: its refcount is unknown.
                     notSeen(t, p, ringStart, batch);
                     t.advanceTo(ringStart);
                     continue;
@@ -206,7 +205,6 @@ public final class Tailer
                     final boolean mismatch = event.status() == EventStatus.CHECKSUM_MISMATCH;
                     invalid(t, event, mismatch ? "[checksum mismatch: not a valid event]" :
                         "[corrupt record: a stamp no writer leaves]", mismatch ? "checksum mismatch" : "corrupt", batch);
-                    t.refcount.next(event); // its effect is lost: the refcount is unknown from here
                     t.advanceTo(p + 1);
                     break;
             }
@@ -243,7 +241,6 @@ public final class Tailer
             return false;
         }
         invalid(t, event, note, jsonNote, batch);
-        t.refcount.next(event); // its effect is lost: the refcount is unknown from here
         t.advanceTo(event.position() + 1);
         return true;
     }
@@ -320,7 +317,10 @@ public final class Tailer
         int next;
         /** The count its State held at the last poll. */
         int lastCount;
-        /** The running refcount, known only while every event from its birth on was printed. */
+        /**
+         * The running refcount, known only while every event from its birth on was printed: fed only the events
+         * printed, it finds any position skipped (overtaken, not valid, given up on) by its position.
+         */
         final RefcountReplay refcount;
         /** The uncommitted position waited for, and since when. */
         int pendingPosition = -1;

@@ -218,9 +218,9 @@ class GoldenOutputTest
         final List<String> show = new ArrayList<>(List.of("show", "--obj"));
         for (final String arg : objAndOptions)
         {
-            final boolean page = arg.equals("PAGE");
-            shortcut.add(arg.equals("HEAP") ? heapPath.toString() : page ? dir.resolve("shortcut.html").toString() : arg);
-            show.add(arg.equals("HEAP") ? heapPath.toString() : page ? dir.resolve("show.html").toString() : arg);
+            final String heap = arg.equals("HEAP") ? heapPath.toString() : arg;
+            shortcut.add(arg.equals("PAGE") ? dir.resolve("shortcut.html").toString() : heap);
+            show.add(arg.equals("PAGE") ? dir.resolve("show.html").toString() : heap);
         }
         final Cli.Result viaShortcut = Cli.on(path, shortcut.toArray(new String[0]));
         final Cli.Result viaShow = Cli.on(path, show.toArray(new String[0]));

@@ -83,8 +83,9 @@ public final class HeapRenderer
         out.println(style.bold(heap.path().toString()));
         out.println("  heap format version " + HeapHeaderDescriptor.FORMAT_VERSION + ", " + summary.capacity() +
             " bytes, created by pid " + reader.creatorPid() + " at " + Times.full(reader.createdAtNanos()) + " UTC");
-        out.println("  poison " + (reader.poisons() ? "on" : "off") + ", quarantine " + (reader.quarantineBudget() == 0 ?
-            "off" : reader.quarantineBudget() + " bytes in at most " + reader.quarantineSlots() + " chunks") + ", " +
+        out.println("  poison " + (reader.poisons() ? "on" : "off") + ", quarantine " +
+            (reader.quarantineBudget() == 0 ? "off" :
+                reader.quarantineBudget() + " bytes in at most " + reader.quarantineSlots() + " chunks") + ", " +
             summary.quarantinedBytes() + " bytes quarantined now");
         out.println("  carved " + summary.usedBytes() + " of " + (summary.capacity() - summary.dataOffset()) +
             " bytes into chunks, " + summary.skippedBytes() + " skipped at 1 GiB segment edges; " +
@@ -128,8 +129,8 @@ public final class HeapRenderer
                     .collect(Collectors.joining(" ")) + (owner.chunks() > owner.firstAddresses().size() ? " ..." : ""));
         }
         owners.print(out, "  ", style, (column, cell, row) -> column == 0 ? style.red(cell) : cell);
-        out.println("  " + style.red(report.chunks() + (report.chunks() == 1 ? " chunk (" : " chunks (") + report.bytes() +
-            " bytes)") +
+        out.println("  " + style.red(report.chunks() + (report.chunks() == 1 ? " chunk (" : " chunks (") +
+            report.bytes() + " bytes)") +
             " still allocated by " + (report.capped() ? "more than " + report.pids() + " dead processes" :
             report.pids() + (report.pids() == 1 ? " dead process" : " dead processes")) +
             (everyLeak ? "" : "; --leaks lists every one"));
@@ -146,8 +147,8 @@ public final class HeapRenderer
     {
         out.println();
         out.println(style.bold("leaked chunks"));
-        final Table table = new Table("ADDRESS", "PID", "CLASS", "CHUNK", "REQUESTED", "GEN", "ALLOCATED (UTC)", "HISTORY")
-            .alignRight(1, 2, 3, 4, 5);
+        final Table table = new Table("ADDRESS", "PID", "CLASS", "CHUNK", "REQUESTED", "GEN", "ALLOCATED (UTC)",
+            "HISTORY").alignRight(1, 2, 3, 4, 5);
         final int[] widths = table.printHeader(out, "  ", style, Address.format(heap.reader().capacity()).length(),
             digits(report.maxPid()), digits(report.maxSizeClass()), digits(report.maxChunkSize()),
             digits(report.maxRequested()), digits(report.maxGeneration()), "YYYY-MM-DD hh:mm:ss.uuuuuu".length());
@@ -206,21 +207,23 @@ public final class HeapRenderer
         out.println(style.bold("chunk " + Address.format(chunk.address())) + " of " + heap.path() +
             (queried == chunk.address() ? "" : ": " + Address.format(queried) + " is " + where(queried, chunk)));
         field(out, "state", leaked ? style.red(chunk.stateName() + " (leaked: its owner is dead)") : chunk.stateName());
-        field(out, "size class", chunk.chunkSize() == 0 ? chunk.sizeClass() + " (no such class: the header is corrupt)" :
+        field(out, "size class", chunk.chunkSize() == 0 ?
+            chunk.sizeClass() + " (no such class: the header is corrupt)" :
             chunk.sizeClass() + " (" + chunk.chunkSize() + "-byte chunks, " + HeapView.payloadCapacity(chunk) +
             " payload bytes)");
         field(out, "requested", chunk.requestedSize() + " bytes");
         // A free chunk's header still names its last allocation: its "owner" is who had it last.
         field(out, chunk.isAllocated() ? "owner" : "allocated by", owner(chunk));
-        field(out, "generation", chunk.generationUnsigned() + (chunk.generationUnsigned() == 0 ? " (never allocated)" : ""));
+        field(out, "generation",
+            chunk.generationUnsigned() + (chunk.generationUnsigned() == 0 ? " (never allocated)" : ""));
         field(out, "allocated at", chunk.allocatedAtNanos() == 0 ? "-" : Times.full(chunk.allocatedAtNanos()) + " UTC");
         field(out, "freed by", chunk.freedByPid() == 0 ? "-" : "pid " + chunk.freedByPid());
         field(out, "header at", Address.format(chunk.chunkOffset()));
         field(out, "history", chunk.historyHandle() == 0 ? "none" : "handle " + Address.format(chunk.historyHandle()) +
             " (its history: shdump --obj " + Address.format(chunk.address()) + ")");
         out.println(style.bold("payload") + ": " + payload + (payload == 1 ? " byte" : " bytes") +
-            (payload < chunk.requestedSize() ? " (its header asks " + chunk.requestedSize() + ", more than the chunk holds)" :
-                " requested"));
+            (payload < chunk.requestedSize() ?
+                " (its header asks " + chunk.requestedSize() + ", more than the chunk holds)" : " requested"));
         final int width = HexDump.offsetWidth(shown);
         for (int at = 0; at < shown; at += line.length)
         {
@@ -257,13 +260,18 @@ public final class HeapRenderer
         }
         return "it is in no carved chunk (a page not carved yet, or the tail of a page too short for a whole chunk)";
     }
+
     /** The owner as a sentence fragment: "pid 4242 (dead)", or "none" for a chunk never allocated. */
     private String owner(final ChunkInfo chunk)
     {
-        return chunk.ownerPid() == 0 ? "none" : "pid " + chunk.ownerPid() + (heap.isAlive(chunk.ownerPid()) ? " (alive)" : " (dead)");
+        return chunk.ownerPid() == 0 ? "none" :
+            "pid " + chunk.ownerPid() + (heap.isAlive(chunk.ownerPid()) ? " (alive)" : " (dead)");
     }
 
-    /** Where {@code address} lies in {@code chunk}: "0x..." for its start, else "N bytes into chunk 0x..." or into its header. */
+    /**
+     * Where {@code address} lies in {@code chunk}: "chunk 0x..." for its start, else "N bytes into chunk 0x..."
+     * or into its header.
+     */
     private static String where(final long address, final ChunkInfo chunk)
     {
         final long offset = address - chunk.address();
@@ -273,7 +281,8 @@ public final class HeapRenderer
         }
         if (offset < 0)
         {
-            return "the header of chunk " + Address.format(chunk.address()) + " (" + -offset + " bytes before its payload)";
+            return "the header of chunk " + Address.format(chunk.address()) + " (" + -offset +
+                " bytes before its payload)";
         }
         return offset + " bytes into chunk " + Address.format(chunk.address());
     }

@@ -332,14 +332,30 @@ class DemoCommandTest
     @Test
     void benchServesEveryConnectionInEachConfiguration()
     {
-        final Run run = shdump("--no-color", "demo", "--bench", "30");
+        final Run run = shdump("--no-color", "demo", "--bench", "30", "--warmup", "20");
         assertEquals(0, run.code(), run.all());
+        assertTrue(run.out().contains("each run serves 20 connections to warm up (not counted), then measures 30"),
+            run.out());
         for (final String config : List.of("history off", "history on, exact clock", "history on, coarse clock"))
         {
             assertEquals(5, run.out().lines().filter(l -> l.matches("  round \\d  " + Pattern.quote(config) +
                 " +\\d+ connections/s")).count(), config + "\n" + run.out());
+            assertEquals(1, run.out().lines().filter(l -> l.matches("  " + Pattern.quote(config) +
+                " +\\d+ connections/s  \\(runs \\d+ to \\d+.*\\)")).count(), config + "\n" + run.out());
         }
-        assertTrue(run.out().contains(" x off)"), run.out());
+        assertTrue(run.out().contains(" x off, per round "), run.out());
+    }
+
+    @Test
+    void warmupGoesWithBenchOnly()
+    {
+        final Run alone = shdump("--no-color", "demo", "--warmup", "10");
+        assertEquals(ExitCode.USAGE, alone.code(), alone.all());
+        assertTrue(alone.err().contains("--warmup sets the warm-up of --bench"), alone.all());
+        assertFalse(alone.out().contains("SIGSEGV"), "no server ran\n" + alone.all());
+        final Run negative = shdump("--no-color", "demo", "--bench", "10", "--warmup", "-1");
+        assertEquals(ExitCode.USAGE, negative.code(), negative.all());
+        assertTrue(negative.err().contains("--warmup needs 0 to 1000000 connections, not -1"), negative.all());
     }
 
     /** check's last line: "N anomalies in M histories checked (...) in FILE". */

@@ -7,6 +7,7 @@ import org.structhist.HistoryFormatException;
 import org.structhist.StructHistoryException;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
+import org.structhist.format.LayoutRequest;
 import org.structhist.io.FileAccess;
 import org.structhist.io.FileCreation;
 import org.structhist.io.FileSafety;
@@ -71,7 +72,7 @@ public final class MappedFile
 
     public static MappedFile createOrAttach(final Path path, final FileOptions options)
     {
-        final FileLayout planned = FileLayout.plan(options);
+        final FileLayout planned = FileLayout.plan(layoutRequest(options));
         final FileAccess access = options.access();
         final Path parent = path.toAbsolutePath().getParent();
         try
@@ -118,6 +119,13 @@ public final class MappedFile
             throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
         }
         return new MappedFile(path, made.mapping, made.layout, true);
+    }
+
+    /** The API's options as the format layer's plain request: the format does not know FileOptions. */
+    private static LayoutRequest layoutRequest(final FileOptions options)
+    {
+        return new LayoutRequest(options.sizeBytes(), options.maxLists(), options.maxWriters(), options.maxThreads(),
+            options.maxVerbs(), options.stringIndexCapacity(), options.stringDataBytes());
     }
 
     /** Fills, maps and initialises {@code path}; errors name {@code reportedAs}, the file the user asked for. */

@@ -242,7 +242,8 @@ public final class FileOptions
         }
         catch (final NumberFormatException | ArithmeticException ex)
         {
-            throw new IllegalArgumentException(what + " must be a size such as 134217728, 128m or 1g, not '" + text + "'");
+            throw new IllegalArgumentException(what +
+                " must be a size such as 134217728, 128m or 1g, not '" + text + "'");
         }
     }
 

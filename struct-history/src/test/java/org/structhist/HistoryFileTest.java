@@ -130,7 +130,8 @@ class HistoryFileTest
     void givesUpOnAFileWhoseCreatorNeverFinished() throws Exception
     {
         final Path path = dir.resolve("half.hist");
-        final ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer header =
+            ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putLong(FileHeaderDescriptor.MAGIC_OFFSET, FileHeaderDescriptor.MAGIC);
         header.putLong(FileHeaderDescriptor.CREATOR_PID_OFFSET, Integer.MAX_VALUE - 7); // no such process
         Files.write(path, header.array());
@@ -148,7 +149,8 @@ class HistoryFileTest
     {
         final Path path = dir.resolve("newer.hist");
         final HistoryFile file = open(path, FileOptions.defaults().sizeBytes(1L << 20));
-        file.mapped().buffer.putInt(FileHeaderDescriptor.FORMAT_VERSION_OFFSET, FileHeaderDescriptor.FORMAT_VERSION + 1);
+        file.mapped().buffer.putInt(FileHeaderDescriptor.FORMAT_VERSION_OFFSET,
+            FileHeaderDescriptor.FORMAT_VERSION + 1);
 
         final HistoryFormatException ex = assertThrows(HistoryFormatException.class,
             () -> MappedFile.createOrAttach(path, FileOptions.defaults()));
@@ -232,7 +234,8 @@ class HistoryFileTest
     @Test
     void failsClearlyWhenAllListsAreTaken()
     {
-        final HistoryFile file = open(dir.resolve("lists.hist"), FileOptions.defaults().sizeBytes(2L << 20).maxLists(2));
+        final HistoryFile file =
+            open(dir.resolve("lists.hist"), FileOptions.defaults().sizeBytes(2L << 20).maxLists(2));
         file.list("one", ListOptions.window(2));
         file.list("two", ListOptions.window(2));
         final StructHistoryException ex = assertThrows(StructHistoryException.class,

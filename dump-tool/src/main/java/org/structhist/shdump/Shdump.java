@@ -41,7 +41,9 @@ import java.util.concurrent.Callable;
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs. Reads a shared heap file too: its chunks per size class, the chunks dead processes leaked, one chunk and its bytes.",
+    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its " +
+    "objects, walks the history of one, audits every history for refcount and lifetime bugs. Reads a shared heap " +
+    "file too: its chunks per size class, the chunks dead processes leaked, one chunk and its bytes.",
     subcommands = {
         InfoCommand.class,
         ObjectsCommand.class,
@@ -82,7 +84,8 @@ public final class Shdump implements Callable<Integer>
     Path file;
 
     @Option(names = "--heap-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
-        description = "Shared heap file: what 'heap' reads; with --obj or show, each history also says which chunk holds the address now.")
+        description = "Shared heap file: what 'heap' reads; with --obj or show, each history also says which chunk " +
+            "holds the address now.")
     Path heapFile;
 
     @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour, even on a terminal.")

@@ -176,8 +176,10 @@ public final class FileLayout
         requireEqual(buffer, LIST_ENTRY_LENGTH_OFFSET, ListDescriptor.ENTRY_LENGTH, "list entry length", path);
         requireEqual(buffer, SLOT_HEADER_LENGTH_OFFSET, ObjectSlotDescriptor.HEADER_LENGTH, "slot header length", path);
         requireEqual(buffer, EVENT_HEADER_LENGTH_OFFSET, EventDescriptor.HEADER_LENGTH, "event header length", path);
-        requireEqual(buffer, WRITER_ENTRY_LENGTH_OFFSET, WriterRegistryDescriptor.ENTRY_LENGTH, "writer entry length", path);
-        requireEqual(buffer, THREAD_ENTRY_LENGTH_OFFSET, ThreadTableDescriptor.ENTRY_LENGTH, "thread entry length", path);
+        requireEqual(buffer, WRITER_ENTRY_LENGTH_OFFSET, WriterRegistryDescriptor.ENTRY_LENGTH,
+            "writer entry length", path);
+        requireEqual(buffer, THREAD_ENTRY_LENGTH_OFFSET, ThreadTableDescriptor.ENTRY_LENGTH,
+            "thread entry length", path);
         requireEqual(buffer, VERB_ENTRY_LENGTH_OFFSET, VerbTableDescriptor.ENTRY_LENGTH, "verb entry length", path);
 
         final int maxLists = buffer.getInt(MAX_LISTS_OFFSET);
@@ -191,7 +193,8 @@ public final class FileLayout
         requireRange(maxVerbs, 1, VerbTableDescriptor.MAX_VERBS, "verb count", path);
         requireRange(maxWriters, 1, MAX_WRITERS, "writer count", path);
         requireRange(maxThreads, 1, MAX_THREADS, "thread count", path);
-        requireRange(stringDataLength, StringTableDescriptor.FIRST_ENTRY_OFFSET, Integer.MAX_VALUE, "string data length", path);
+        requireRange(stringDataLength, StringTableDescriptor.FIRST_ENTRY_OFFSET, Integer.MAX_VALUE,
+            "string data length", path);
         requireRange(dataRegionLength, 0, Integer.MAX_VALUE, "data region length", path);
         if (indexCapacity < 1 || Integer.bitCount(indexCapacity) != 1)
         {

@@ -102,7 +102,8 @@ public final class MappedFile
         }
         catch (final IOException ex)
         {
-            throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
+            throw new StructHistoryException("cannot create history file " + path + ": " +
+                FileCreation.describe(ex), ex);
         }
         final MappedFile made = initialise(temporary, path, planned);
         try
@@ -116,7 +117,8 @@ public final class MappedFile
         }
         catch (final IOException ex)
         {
-            throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
+            throw new StructHistoryException("cannot create history file " + path + ": " +
+                FileCreation.describe(ex), ex);
         }
         return new MappedFile(path, made.mapping, made.layout, true);
     }
@@ -159,7 +161,8 @@ public final class MappedFile
         try (FileChannel channel = FileSafety.openExisting(path, access, "history file",
             StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            final ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer header =
+                ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             while (true)
             {
                 header.clear();
@@ -200,7 +203,8 @@ public final class MappedFile
             final long size = channel.size();
             if (size > FileHeaderDescriptor.MAX_FILE_LENGTH)
             {
-                throw new HistoryFormatException(path + " is corrupt: " + size + " bytes is more than a history file holds");
+                throw new HistoryFormatException(path + " is corrupt: " + size +
+                    " bytes is more than a history file holds");
             }
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             final UnsafeBuffer buffer = new UnsafeBuffer(mapping);

@@ -18,7 +18,8 @@ class StringInternerTest
     @Test
     void equalStringsShareOneIdAndDistinctOnesDoNot()
     {
-        final MappedFile mapped = MappedFile.createOrAttach(dir.resolve("a.hist"), FileOptions.defaults().sizeBytes(1L << 20));
+        final MappedFile mapped =
+            MappedFile.createOrAttach(dir.resolve("a.hist"), FileOptions.defaults().sizeBytes(1L << 20));
         final StringInterner strings = new StringInterner(mapped.buffer, mapped.layout);
         final int id = strings.intern("connect %d");
         assertNotEquals(StringTableDescriptor.NO_STRING, id);

@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -31,7 +30,12 @@ import java.util.stream.Collectors;
 @Command(
     name = "heap",
     header = "A shared heap file: chunks per size class and leaks, or one chunk and its bytes.",
-    description = "Reads the SharedHeap file --heap-file names, without writing to it. Without --addr: its capacity, creator, poison and quarantine settings, bytes carved into chunks, a table per size class (chunk size, pages, chunks allocated, free, quarantined and unused, bytes requested), and the leaks: chunks still allocated whose owner process is dead, per pid, with their first addresses. With --addr: the chunk holding that address (its start, any byte inside, or its header): state, size class, requested size, owner pid and whether it is alive, generation, allocation time, the pid that freed it, its history handle, and a hex dump of its payload.",
+    description = "Reads the SharedHeap file --heap-file names, without writing to it. Without --addr: its capacity, " +
+    "creator, poison and quarantine settings, bytes carved into chunks, a table per size class (chunk size, pages, " +
+    "chunks allocated, free, quarantined and unused, bytes requested), and the leaks: chunks still allocated whose " +
+    "owner process is dead, per pid, with their first addresses. With --addr: the chunk holding that address (its " +
+    "start, any byte inside, or its header): state, size class, requested size, owner pid and whether it is alive, " +
+    "generation, allocation time, the pid that freed it, its history handle, and a hex dump of its payload.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump heap --heap-file /dev/shm/app.heap",
@@ -46,7 +50,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
     private static final int DEFAULT_BYTES = 256;
 
     @Option(names = "--addr", paramLabel = "ADDRESS", converter = Address.class,
-        description = "Show the chunk holding this address (its start, any byte inside, or its header): hex (0x40030) or decimal.")
+        description = "Show the chunk holding this address (its start, any byte inside, or its header): " +
+            "hex (0x40030) or decimal.")
     Long address;
 
     @Option(names = "--bytes", paramLabel = "N",
@@ -57,7 +62,9 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--leaks", description = "List every leaked chunk, not only the first addresses of each dead pid.")
     boolean leaks;
 
-    @Option(names = "--json", description = "JSON lines: a \"heap\" object, \"sizeClass\" and \"deadOwner\" objects, and with --leaks \"leak\" objects; with --addr one \"chunk\" object.")
+    @Option(names = "--json", description =
+        "JSON lines: a \"heap\" object, \"sizeClass\" and \"deadOwner\" objects, and with --leaks \"leak\" objects; " +
+            "with --addr one \"chunk\" object.")
     boolean json;
 
     @Override
@@ -70,7 +77,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
         }
         if (address != null && leaks)
         {
-            throw new ShdumpException(ExitCode.USAGE, "--leaks lists the whole heap's leaks; it does not go with --addr");
+            throw new ShdumpException(ExitCode.USAGE,
+                "--leaks lists the whole heap's leaks; it does not go with --addr");
         }
         if (bytes != null && address == null)
         {
@@ -134,7 +142,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
         out.println(style.bold(heap.path().toString()));
         out.println("  heap format version " + HeapHeaderDescriptor.FORMAT_VERSION + ", " + summary.capacity() +
             " bytes, created by pid " + reader.creatorPid() + " at " + Times.full(reader.createdAtNanos()) + " UTC");
-        out.println("  poison " + (reader.poisons() ? "on" : "off") + ", quarantine " + (reader.quarantineBudget() == 0 ?
+        out.println("  poison " + (reader.poisons() ? "on" : "off") + ", quarantine " +
+            (reader.quarantineBudget() == 0 ?
             "off" : reader.quarantineBudget() + " bytes in at most " + reader.quarantineSlots() + " chunks") + ", " +
             summary.quarantinedBytes() + " bytes quarantined now");
         out.println("  carved " + summary.usedBytes() + " of " + (summary.capacity() - summary.dataOffset()) +
@@ -179,7 +188,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
                     .collect(Collectors.joining(" ")) + (owner.chunks() > owner.firstAddresses().size() ? " ..." : ""));
         }
         owners.print(out, "  ", style, (column, cell, row) -> column == 0 ? style.red(cell) : cell);
-        out.println("  " + style.red(report.chunks() + (report.chunks() == 1 ? " chunk (" : " chunks (") + report.bytes() +
+        out.println("  " +
+            style.red(report.chunks() + (report.chunks() == 1 ? " chunk (" : " chunks (") + report.bytes() +
             " bytes)") +
             " still allocated by " + (report.capped() ? "more than " + report.pids() + " dead processes" :
             report.pids() + (report.pids() == 1 ? " dead process" : " dead processes")) +
@@ -197,7 +207,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
     {
         out.println();
         out.println(style.bold("leaked chunks"));
-        final Table table = new Table("ADDRESS", "PID", "CLASS", "CHUNK", "REQUESTED", "GEN", "ALLOCATED (UTC)", "HISTORY")
+        final Table table =
+            new Table("ADDRESS", "PID", "CLASS", "CHUNK", "REQUESTED", "GEN", "ALLOCATED (UTC)", "HISTORY")
             .alignRight(1, 2, 3, 4, 5);
         final int[] widths = table.printHeader(out, "  ", style, Address.format(heap.reader().capacity()).length(),
             digits(report.maxPid()), digits(report.maxSizeClass()), digits(report.maxChunkSize()),
@@ -260,22 +271,26 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
 
         final boolean leaked = heap.isLeaked(chunk);
         out.println(style.bold("chunk " + Address.format(chunk.address())) + " of " + heap.path() +
-            (queried == chunk.address() ? "" : ": " + Address.format(queried) + " is " + HeapView.where(queried, chunk)));
+            (queried == chunk.address() ? "" : ": " + Address.format(queried) + " is " +
+            HeapView.where(queried, chunk)));
         field(out, "state", leaked ? style.red(chunk.stateName() + " (leaked: its owner is dead)") : chunk.stateName());
-        field(out, "size class", chunk.chunkSize() == 0 ? chunk.sizeClass() + " (no such class: the header is corrupt)" :
+        field(out, "size class", chunk.chunkSize() == 0 ? chunk.sizeClass() +
+            " (no such class: the header is corrupt)" :
             chunk.sizeClass() + " (" + chunk.chunkSize() + "-byte chunks, " + HeapView.payloadCapacity(chunk) +
             " payload bytes)");
         field(out, "requested", chunk.requestedSize() + " bytes");
         // A free chunk's header still names its last allocation: its "owner" is who had it last.
         field(out, chunk.isAllocated() ? "owner" : "allocated by", heap.owner(chunk));
-        field(out, "generation", chunk.generationUnsigned() + (chunk.generationUnsigned() == 0 ? " (never allocated)" : ""));
+        field(out, "generation", chunk.generationUnsigned() +
+            (chunk.generationUnsigned() == 0 ? " (never allocated)" : ""));
         field(out, "allocated at", chunk.allocatedAtNanos() == 0 ? "-" : Times.full(chunk.allocatedAtNanos()) + " UTC");
         field(out, "freed by", chunk.freedByPid() == 0 ? "-" : "pid " + chunk.freedByPid());
         field(out, "header at", Address.format(chunk.chunkOffset()));
         field(out, "history", chunk.historyHandle() == 0 ? "none" : "handle " + Address.format(chunk.historyHandle()) +
             " (its history: shdump --obj " + Address.format(chunk.address()) + ")");
         out.println(style.bold("payload") + ": " + payload + (payload == 1 ? " byte" : " bytes") +
-            (payload < chunk.requestedSize() ? " (its header asks " + chunk.requestedSize() + ", more than the chunk holds)" :
+            (payload < chunk.requestedSize() ? " (its header asks " + chunk.requestedSize() +
+            ", more than the chunk holds)" :
                 " requested"));
         final int width = HexDump.offsetWidth(shown);
         for (int at = 0; at < shown; at += line.length)

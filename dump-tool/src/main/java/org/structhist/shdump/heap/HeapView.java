@@ -23,7 +23,10 @@ import java.util.function.Supplier;
  */
 public final class HeapView
 {
-    /** Beyond this many distinct pids the liveness answers are no longer cached: a hostile file's pids cost time, not memory. */
+    /**
+     * Beyond this many distinct pids the liveness answers are no longer cached: a hostile file's pids
+     * cost time, not memory.
+     */
     private static final int MAX_CACHED_PIDS = 4096;
 
     private final Path path;
@@ -79,7 +82,8 @@ public final class HeapView
         {
             if (Shdump.isTruncation(ex))
             {
-                throw new ShdumpException(ExitCode.BAD_FILE, path + " was truncated by another process while shdump read it");
+                throw new ShdumpException(ExitCode.BAD_FILE, path +
+                    " was truncated by another process while shdump read it");
             }
             throw ex;
         }
@@ -87,7 +91,8 @@ public final class HeapView
         {
             // The reader's bounds checks should keep every access inside the file; should one not, the file
             // is what is wrong, and saying so beats an internal error.
-            throw new ShdumpException(ExitCode.BAD_FILE, path + " is corrupt: a read fell outside it (" + ex.getMessage() + ")");
+            throw new ShdumpException(ExitCode.BAD_FILE, path +
+                " is corrupt: a read fell outside it (" + ex.getMessage() + ")");
         }
     }
 
@@ -129,7 +134,10 @@ public final class HeapView
         return chunk.isAllocated() && !isAlive(chunk.ownerPid());
     }
 
-    /** Payload bytes of {@code chunk} there are to show: what its last allocation asked for, within the chunk and the file. */
+    /**
+     * Payload bytes of {@code chunk} there are to show: what its last allocation asked for, within
+     * the chunk and the file.
+     */
     public long payloadBytes(final ChunkInfo chunk)
     {
         final long room = Math.max(0, Math.min(payloadCapacity(chunk), reader.capacity() - chunk.address()));
@@ -151,10 +159,14 @@ public final class HeapView
     /** The owner as a sentence fragment: "pid 4242 (dead)", or "none" for a chunk never allocated. */
     public String owner(final ChunkInfo chunk)
     {
-        return chunk.ownerPid() == 0 ? "none" : "pid " + chunk.ownerPid() + (isAlive(chunk.ownerPid()) ? " (alive)" : " (dead)");
+        return chunk.ownerPid() == 0 ? "none" : "pid " + chunk.ownerPid() +
+            (isAlive(chunk.ownerPid()) ? " (alive)" : " (dead)");
     }
 
-    /** Where {@code address} lies in {@code chunk}: "0x..." for its start, else "N bytes into chunk 0x..." or into its header. */
+    /**
+     * Where {@code address} lies in {@code chunk}: "0x..." for its start, else "N bytes into chunk
+     * 0x..." or into its header.
+     */
     public static String where(final long address, final ChunkInfo chunk)
     {
         final long offset = address - chunk.address();
@@ -164,7 +176,8 @@ public final class HeapView
         }
         if (offset < 0)
         {
-            return "the header of chunk " + Address.format(chunk.address()) + " (" + -offset + " bytes before its payload)";
+            return "the header of chunk " + Address.format(chunk.address()) + " (" + -offset +
+                " bytes before its payload)";
         }
         return offset + " bytes into chunk " + Address.format(chunk.address());
     }

@@ -211,7 +211,8 @@ public final class HeapFile
                 }
                 else if (readOnly || size > 0 && size < header.capacity())
                 {
-                    throw new HeapFormatException(path + " is not a heap file: " + size + " bytes is shorter than a header");
+                    throw new HeapFormatException(path + " is not a heap file: " + size +
+                        " bytes is shorter than a header");
                 }
                 if (readOnly || System.nanoTime() - deadline > 0)
                 {

@@ -1,6 +1,7 @@
 package org.structhist;
 
 import org.structhist.format.FileHeaderDescriptor;
+import org.structhist.format.LayoutRequest;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.VerbTableDescriptor;
 import org.structhist.io.FileAccess;
@@ -204,6 +205,13 @@ public final class FileOptions
             return stringDataBytes;
         }
         return (int)Math.max(64 * 1024, Math.min(1024 * 1024, (sizeBytes / 8) & ~7L));
+    }
+
+    /** The sizes and counts a new file's layout is planned from, as the format layer takes them. */
+    public LayoutRequest layoutRequest()
+    {
+        return new LayoutRequest(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
+            stringDataBytes());
     }
 
     public long coarseClockResolutionNanos()

@@ -10,7 +10,7 @@ import org.structhist.alloc.format.TaggedIndex;
 import org.structhist.alloc.internal.ChunkLocator;
 import org.structhist.alloc.internal.FreeLists;
 import org.structhist.alloc.internal.HeapFile;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.internal.PageBump;
 import org.structhist.alloc.internal.ProcessTable;
 import org.structhist.alloc.internal.Quarantine;

@@ -8,7 +8,7 @@ import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.format.TaggedIndex;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 
 import java.nio.file.Path;
 

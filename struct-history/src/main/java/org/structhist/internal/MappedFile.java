@@ -70,10 +70,15 @@ public final class MappedFile
         return mapping;
     }
 
-    public static MappedFile createOrAttach(final Path path, final FileOptions options)
+    /**
+     * Creates the file with the {@code request}ed layout, or attaches to the one already there (waiting up to
+     * {@code attachTimeoutMillis} for its creator to finish it). Plain values, not the API's FileOptions: the
+     * API translates itself, so this package does not depend on it.
+     */
+    public static MappedFile createOrAttach(
+        final Path path, final LayoutRequest request, final FileAccess access, final long attachTimeoutMillis)
     {
-        final FileLayout planned = FileLayout.plan(layoutRequest(options));
-        final FileAccess access = options.access();
+        final FileLayout planned = FileLayout.plan(request);
         final Path parent = path.toAbsolutePath().getParent();
         try
         {
@@ -93,7 +98,7 @@ public final class MappedFile
         FileCreation.removeTemporariesOfDeadCreators(path);
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
         {
-            return attach(path, access, options.attachTimeoutMillis());
+            return attach(path, access, attachTimeoutMillis);
         }
         final Path temporary = FileCreation.temporaryFor(path);
         try
@@ -112,7 +117,7 @@ public final class MappedFile
             // killed while filling it leaves only a temporary that the next creator removes.
             if (!FileCreation.linkIntoPlace(temporary, path))
             {
-                return attach(path, access, options.attachTimeoutMillis()); // another process won the race
+                return attach(path, access, attachTimeoutMillis); // another process won the race
             }
         }
         catch (final IOException ex)
@@ -121,13 +126,6 @@ public final class MappedFile
                 FileCreation.describe(ex), ex);
         }
         return new MappedFile(path, made.mapping, made.layout, true);
-    }
-
-    /** The API's options as the format layer's plain request: the format does not know FileOptions. */
-    private static LayoutRequest layoutRequest(final FileOptions options)
-    {
-        return new LayoutRequest(options.sizeBytes(), options.maxLists(), options.maxWriters(), options.maxThreads(),
-            options.maxVerbs(), options.stringIndexCapacity(), options.stringDataBytes());
     }
 
     /** Fills, maps and initialises {@code path}; errors name {@code reportedAs}, the file the user asked for. */
@@ -145,7 +143,7 @@ public final class MappedFile
             FileCreation.deleteQuietly(path);
             throw new StructHistoryException("cannot allocate " + layout.fileLength + " bytes for history file " +
                 reportedAs + " (" + FileCreation.describe(ex) + "): free space there, or make the file smaller with " +
-                "-D" + FileOptions.SIZE_PROPERTY, ex);
+                "-D" + FileOptions.SIZE_PROPERTY, ex); // a constant, compiled in: no dependency at run time
         }
         final MappedFile file = new MappedFile(path, mapping, layout, true);
         final long wallNanos = WallClock.preciseNanos();

@@ -1,7 +1,5 @@
 package org.structhist.alloc.format;
 
-import org.structhist.alloc.internal.HeapMemory;
-
 /**
  * Where everything lies in a heap file of a given capacity, computed by the creator and re-derived and
  * checked by every attacher and reader from the header (never trusted).

@@ -6,6 +6,7 @@ import org.structhist.alloc.HeapOptions;
 import org.structhist.alloc.format.HeapFormatException;
 import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.HeapLayout;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.io.FileAccess;
 import org.structhist.io.FileCreation;

@@ -7,7 +7,7 @@ import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.format.TaggedIndex;
 import org.structhist.alloc.internal.ChunkLocator;
 import org.structhist.alloc.internal.HeapFile;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.internal.ProcessTable;
 
 import java.nio.file.Path;

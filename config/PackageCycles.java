@@ -93,7 +93,8 @@ public final class PackageCycles
             final Matcher matcher = CLASS_EDGE.matcher(line);
             if (matcher.matches() && inProject(matcher.group(1)) && inProject(matcher.group(2)))
             {
-                final Set<String> used = dependencies.computeIfAbsent(outerClass(matcher.group(1)), c -> new TreeSet<>());
+                final Set<String> used =
+                    dependencies.computeIfAbsent(outerClass(matcher.group(1)), c -> new TreeSet<>());
                 used.add(outerClass(matcher.group(2)));
             }
         }
@@ -107,7 +108,8 @@ public final class PackageCycles
         for (final String className : classNames)
         {
             String candidate = packageOf(className);
-            while (root != null && !candidate.isEmpty() && !(root.equals(candidate) || root.startsWith(candidate + ".")))
+            while (root != null && !candidate.isEmpty() &&
+                !(root.equals(candidate) || root.startsWith(candidate + ".")))
             {
                 candidate = packageOf(candidate);
             }

@@ -1,5 +1,6 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.ExitCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.reader.HistoryReader;
@@ -85,9 +86,11 @@ class DemoCommandTest
         assertTrue(check >= 0 && show > check, "steps 2 and 3 missing or out of order\n" + run.all());
         // One bug in the whole file, on the crashed connection; the other lines are the crash's leaks.
         final List<String> anomalies = out.substring(check, show).lines()
-            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") && !l.startsWith("LEAK_AT_DEATH")).toList();
+            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") &&
+            !l.startsWith("LEAK_AT_DEATH")).toList();
         assertEquals(1, anomalies.size(), "one bug, none elsewhere\n" + run.all());
-        assertTrue(anomalies.get(0).startsWith("DESTROY_WITH_REFS") && anomalies.get(0).contains(address), anomalies.get(0));
+        assertTrue(anomalies.get(0).startsWith("DESTROY_WITH_REFS") &&
+            anomalies.get(0).contains(address), anomalies.get(0));
         assertTrue(out.substring(check, show).contains("LEAK_AT_DEATH"), "the crash leaves live connections\n" + out);
 
         final List<Row> rows = new ArrayList<>();
@@ -122,7 +125,8 @@ class DemoCommandTest
         assertEquals("tcpworker async write, (0)", rows.get(destroy - 1).message(), out);
         assertEquals("tcpworker async write, (1)", rows.get(destroy - 2).message(), out);
         final String cause = destroyRow.thread() + " released ";
-        final Matcher causeLine = Pattern.compile("cause: " + Pattern.quote(cause) + "(\\d+) references where it held (\\d+) " +
+        final Matcher causeLine =
+            Pattern.compile("cause: " + Pattern.quote(cause) + "(\\d+) references where it held (\\d+) " +
             "\\(#" + rows.get(destroy - 1).position() + " is one too many\\)").matcher(out);
         assertTrue(causeLine.find(), "the cause names the worker's extra unref\n" + out);
         assertEquals(Integer.parseInt(causeLine.group(1)) - 1, Integer.parseInt(causeLine.group(2)), causeLine.group());

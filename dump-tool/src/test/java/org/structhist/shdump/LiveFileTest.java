@@ -1,5 +1,6 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.ExitCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.ClockMode;
@@ -131,7 +132,8 @@ class LiveFileTest
             file.close();
         }
         assertNull(failure.get(), "the writers ran without failing");
-        System.out.println(runs + " runs while " + events.get() + " events were logged: " + outcomes + " anomalies " + anomalies);
+        System.out.println(runs + " runs while " + events.get() + " events were logged: " + outcomes +
+            " anomalies " + anomalies);
         assertTrue(events.get() > 1000, "the file was being written: " + events.get() + " events");
         // Once the writers are done, the same file is clean.
         Cli.on(path, "check").exits(ExitCode.OK).outContains("no anomalies");

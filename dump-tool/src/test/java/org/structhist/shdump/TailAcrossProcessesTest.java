@@ -1,5 +1,6 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.Address;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,8 @@ class TailAcrossProcessesTest
 
     /** One event line of tail's text output, as the child logs them ("obj ADDRESS seq N"). */
     private static final Pattern EVENT = Pattern.compile(
-        "^(\\S+)\\s+(0x[0-9a-f]+)\\s+gen (\\d+)\\s+#(\\d+)\\s+(\\d\\d:\\d\\d:\\d\\d\\.\\d{6})\\s+pid (\\d+)\\s+(\\S+)\\s+USE\\s+" +
+        "^(\\S+)\\s+(0x[0-9a-f]+)\\s+gen (\\d+)\\s+#(\\d+)\\s+(\\d\\d:\\d\\d:\\d\\d\\.\\d{6})\\s+pid " +
+        "(\\d+)\\s+(\\S+)\\s+USE\\s+" +
             "obj ([0-9a-f]+) seq (\\d+)$");
 
     @TempDir

@@ -3,13 +3,14 @@ package org.structhist.shdump.command;
 import org.structhist.reader.Event;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
-import org.structhist.shdump.Address;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.ShdumpException;
-import org.structhist.shdump.TimeArgument;
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
+import org.structhist.shdump.cli.TimeArgument;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.shdump.heap.HeapView;
+import org.structhist.shdump.output.HeapRenderer;
 import org.structhist.shdump.output.HistoryRenderer;
 import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.Json;
@@ -25,7 +26,11 @@ import java.util.function.Predicate;
 @Command(
     name = "show",
     header = "Every incarnation of one address, event by event, with a running refcount.",
-    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped between the kept first and last ones and for records that are not valid events; then the history's anomalies. Finds the address by scanning object headers only. With --heap-file, each incarnation also says which chunk of that heap holds the address now: its state, generation and owner.",
+    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, " +
+    "delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped " +
+    "between the kept first and last ones and for records that are not valid events; then the history's anomalies. " +
+    "Finds the address by scanning object headers only. With --heap-file, each incarnation also says which chunk of " +
+    "that heap holds the address now: its state, generation and owner.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump show --obj 0x7f95acf6ea60",
@@ -39,7 +44,7 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
 {
     @Option(names = "--obj", required = true, paramLabel = "ADDRESS", converter = Address.class,
         description = "Object address: hex (0x7f95acf6ea60) or decimal.")
-    public Long address;
+    private Long address;
 
     @Option(names = "--list", paramLabel = "NAME", description = "Only incarnations in this list.")
     String list;
@@ -50,11 +55,13 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--pid", paramLabel = "PID", split = ",", description = "Only events from these pids.")
     List<Long> pids;
 
-    @Option(names = "--thread", paramLabel = "THREAD", split = ",", description = "Only events from these threads (name or id).")
+    @Option(names = "--thread", paramLabel = "THREAD", split = ",", description =
+        "Only events from these threads (name or id).")
     List<String> threads;
 
     @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
-        description = "Only events at or after TIME (2026-11-22T05:43:28Z, 2026-11-22T05:43:28 UTC, or 90s/5m/2h/1d ago).")
+        description = "Only events at or after TIME (2026-11-22T05:43:28Z, 2026-11-22T05:43:28 UTC," +
+            " or 90s/5m/2h/1d ago).")
     Long since;
 
     @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,
@@ -62,13 +69,13 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     Long until;
 
     @Option(names = "--json", description = "JSON lines: an \"incarnation\" object, then its \"event\" objects.")
-    public boolean json;
+    private boolean json;
 
     @Option(names = "--html", paramLabel = "FILE",
         description = "Also write FILE: a self-contained HTML page drawing each incarnation (lanes per thread, " +
             "the refcount line, anomalies); replaced if it exists. Draws every kept event: not with --verb, " +
             "--pid, --thread, --since, --until, --json.")
-    public String html;
+    private String html;
 
     @Override
     public Integer call()
@@ -80,7 +87,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             throw new ShdumpException(ExitCode.USAGE, "--html draws every kept event: it does not go with --json, " +
                 "--verb, --pid, --thread, --since or --until");
         }
-        final HeapView heap = root.heapFileOption() == null ? null : HeapView.open(root.heapFileOption());
+        final HeapRenderer heap = root.heapFileOption() == null ? null :
+            new HeapRenderer(HeapView.open(root.heapFileOption()), style());
         final HistoryReader reader = reader();
         final HistoryAudit audit = new HistoryAudit(reader);
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style());
@@ -97,7 +105,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             .toList();
         if (found.isEmpty())
         {
-            err().println("shdump: no history of " + Address.format(address) + (list == null ? "" : " in list '" + list + "'") +
+            err().println("shdump: no history of " + Address.format(address) +
+                (list == null ? "" : " in list '" + list + "'") +
                 " in " + reader.name() + " (each list keeps only its last objects; 'shdump info' shows how many)");
             return ExitCode.FOUND;
         }
@@ -135,7 +144,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             }
             first = false;
             // Read again for each incarnation: a live heap may have freed or reused the chunk meanwhile.
-            renderer.print(out, history, shown, heap == null ? null : heap.describe(address, history.incarnation().handle()));
+            renderer.print(out, history, shown, heap == null ? null :
+                heap.describe(address, history.incarnation().handle()));
         }
         out.flush();
         return ExitCode.OK;

@@ -1,7 +1,7 @@
 package org.structhist.shdump.output;
 
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.ShdumpException;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,7 +34,8 @@ public final class ExportTarget implements AutoCloseable
     private final Writer writer;
     private boolean committed;
 
-    private ExportTarget(final String name, final Path target, final Path temp, final boolean replace, final Writer writer)
+    private ExportTarget(final String name, final Path target, final Path temp,
+        final boolean replace, final Writer writer)
     {
         this.name = name;
         this.target = target;

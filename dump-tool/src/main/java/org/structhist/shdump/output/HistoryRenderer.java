@@ -4,7 +4,7 @@ import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
-import org.structhist.shdump.Address;
+import org.structhist.shdump.cli.Address;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.render.HistoryTextRenderer;
@@ -42,8 +42,11 @@ public final class HistoryRenderer
         text.print(out, history, shown, null);
     }
 
-    /** As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line. */
-    public void print(final PrintWriter out, final AuditedHistory history, final Predicate<Event> shown, final String note)
+    /**
+     * As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line.
+     */
+    public void print(final PrintWriter out, final AuditedHistory history,
+        final Predicate<Event> shown, final String note)
     {
         text.print(out, history, shown, note);
     }

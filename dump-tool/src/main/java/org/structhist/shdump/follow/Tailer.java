@@ -1,4 +1,4 @@
-package org.structhist.shdump.command;
+package org.structhist.shdump.follow;
 
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
@@ -139,7 +139,8 @@ public final class Tailer
         }
         if (fromStart)
         {
-            final int ringStart = (int)Math.max(list.pinnedFirst(), (long)count - (list.eventsPerObject() - list.pinnedFirst()));
+            final int ringStart =
+                (int)Math.max(list.pinnedFirst(), (long)count - (list.eventsPerObject() - list.pinnedFirst()));
             return new Tracked(incarnation, 0, ringStart);
         }
         // Positions claimed before tail started are not printed, even those committed a moment later.
@@ -176,7 +177,6 @@ public final class Tailer
                 if (p < ringStart)
                 {
                     notSeen(t, p, ringStart, batch);
-                    t.refs = RefcountReplay.UNKNOWN;
                     t.advanceTo(ringStart);
                     continue;
                 }
@@ -190,9 +190,8 @@ public final class Tailer
             switch (event.status())
             {
                 case VALID:
-                    t.refs = RefcountReplay.after(t.refs, event.effect());
+                    final long refs = t.refcount.next(event);
                     final Incarnation display = t.display;
-                    final long refs = t.refs;
                     batch.add(event.wallNanos(), () -> lines.event(display, event, refs));
                     t.advanceTo(p + 1);
                     break;
@@ -206,8 +205,8 @@ public final class Tailer
                 default:
                     final boolean mismatch = event.status() == EventStatus.CHECKSUM_MISMATCH;
                     invalid(t, event, mismatch ? "[checksum mismatch: not a valid event]" :
-                        "[corrupt record: a stamp no writer leaves]", mismatch ? "checksum mismatch" : "corrupt", batch);
-                    t.refs = RefcountReplay.UNKNOWN;
+                        "[corrupt record: a stamp no writer leaves]", mismatch ?
+                        "checksum mismatch" : "corrupt", batch);
                     t.advanceTo(p + 1);
                     break;
             }
@@ -244,12 +243,12 @@ public final class Tailer
             return false;
         }
         invalid(t, event, note, jsonNote, batch);
-        t.refs = RefcountReplay.UNKNOWN;
         t.advanceTo(event.position() + 1);
         return true;
     }
 
-    private void invalid(final Tracked t, final Event event, final String note, final String jsonNote, final Batch batch)
+    private void invalid(final Tracked t, final Event event, final String note,
+        final String jsonNote, final Batch batch)
     {
         final Incarnation display = t.display;
         batch.marker(() -> lines.invalid(display, event, note, jsonNote));
@@ -261,7 +260,8 @@ public final class Tailer
         final int droppedBeforeStart = Math.min(to, t.droppedBeforeStartBelow);
         if (from < droppedBeforeStart)
         {
-            batch.marker(() -> lines.notSeen(display, from, droppedBeforeStart - from, false, NotSeen.DROPPED_BEFORE_START));
+            batch.marker(() ->
+                lines.notSeen(display, from, droppedBeforeStart - from, false, NotSeen.DROPPED_BEFORE_START));
         }
         final int overtakenFrom = Math.max(from, droppedBeforeStart);
         if (overtakenFrom < to)
@@ -321,8 +321,11 @@ public final class Tailer
         int next;
         /** The count its State held at the last poll. */
         int lastCount;
-        /** The running refcount, known only while every event from its birth on was printed. */
-        long refs;
+        /**
+         * The running refcount, known only while every event from its birth on was printed: fed only the events
+         * printed, it finds any position skipped (overtaken, not valid, given up on) by its position.
+         */
+        final RefcountReplay refcount;
         /** The uncommitted position waited for, and since when. */
         int pendingPosition = -1;
         long pendingSince;
@@ -334,7 +337,7 @@ public final class Tailer
             this.next = next;
             this.lastCount = next;
             this.droppedBeforeStartBelow = droppedBeforeStartBelow;
-            this.refs = next == 0 ? 0 : RefcountReplay.UNKNOWN;
+            this.refcount = RefcountReplay.startingAt(next);
         }
 
         void advanceTo(final int position)

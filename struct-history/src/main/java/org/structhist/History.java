@@ -110,7 +110,10 @@ public final class History
         list.log(handle, verb, count, format, arg0, arg1);
     }
 
-    /** Logs {@code verb} with one text argument, copied into the event (see {@link HistoryList#log(long, Verb, String, CharSequence)}). */
+    /**
+     * Logs {@code verb} with one text argument, copied into the event (see {@link HistoryList#log(long, Verb,
+     * String, CharSequence)}).
+     */
     public void log(final Verb verb, final String format, final CharSequence text)
     {
         if (!StructHistory.ENABLED || list == null)

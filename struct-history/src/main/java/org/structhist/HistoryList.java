@@ -491,7 +491,8 @@ public final class HistoryList
     {
         if (!owns(handle))
         {
-            throw new IllegalArgumentException("handle 0x" + Long.toHexString(handle) + " is not of list '" + name + "'");
+            throw new IllegalArgumentException("handle 0x" + Long.toHexString(handle) +
+                " is not of list '" + name + "'");
         }
     }
 
@@ -794,7 +795,8 @@ public final class HistoryList
      */
     private int openRecord(final long handle, final long stamp)
     {
-        final int record = slotOffset(handle & PUSH_NUMBER_MASK) + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH +
+        final int record = slotOffset(handle & PUSH_NUMBER_MASK) +
+            org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH +
             recordIndex((int)stamp, pinnedFirst, eventsPerObject) * entrySize;
         buffer.putLong(record + STAMP_OFFSET, 0L);
         VarHandle.storeStoreFence();

@@ -561,7 +561,8 @@ class FormatDocFileTest
     private static void assertThreadRegistered(final ByteBuffer b, final long pid)
     {
         final int table = b.getInt(at(HEADER, "Thread Table Offset"));
-        final int registered = Math.min(b.getInt(at(HEADER, "Thread Table Cursor")), b.getInt(at(HEADER, "Max Threads")));
+        final int registered =
+            Math.min(b.getInt(at(HEADER, "Thread Table Cursor")), b.getInt(at(HEADER, "Max Threads")));
         for (int i = 0; i < registered; i++)
         {
             final int entry = table + i * DOC_THREAD_ENTRY;

@@ -45,6 +45,12 @@ public final class Ticker implements Runnable
         this.thread.start();
     }
 
+    /** The clock {@link #coarseNanoTime} reads: writers hold it, so an event's time is one field read away. */
+    public CachedNanoClock coarseClock()
+    {
+        return coarseClock;
+    }
+
     /** The cached time: at most one resolution period behind {@code System.nanoTime()}. */
     public long coarseNanoTime()
     {

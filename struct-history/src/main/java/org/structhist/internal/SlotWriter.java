@@ -189,12 +189,13 @@ public final class SlotWriter
         publishForward(slotOffset, generation);
         // Everything the header needs is computed: the slot is checked once more right before its stores,
         // so a push that stalled after its state CAS while the window wrapped never writes its fields over
-        // the header of the slot's next occupant (the plain stores below are not guarded otherwise).
+        // the header of the slot's next occupant (the plain stores below are not guarded otherwise). The
+        // stores follow the check at once, the volatile reset of the stale count after them: what is left
+        // is a push overtaken in these few instructions (FORMAT.md, Known limitations).
         if (generation(buffer.getLongVolatile(stateOffset)) != generation)
         {
             return handle;
         }
-        buffer.putLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 0);
         buffer.putLong(slotOffset + PUSH_NUMBER_OFFSET, pushNumber);
         buffer.putLong(slotOffset + ADDRESS_OFFSET, address);
         buffer.putLong(slotOffset + PUSH_TIME_OFFSET, pushTime);
@@ -202,6 +203,7 @@ public final class SlotWriter
         buffer.putInt(slotOffset + CREATOR_THREAD_ID_OFFSET, threadId);
         buffer.putLong(slotOffset + UNREF_TIME_OFFSET, 0);
         buffer.putInt(slotOffset + HEADER_CHECKSUM_OFFSET, checksum);
+        buffer.putLongVolatile(slotOffset + STALE_EVENTS_DROPPED_OFFSET, 0);
         publishHeader(slotOffset + HEADER_GENERATION_OFFSET, generation);
         return handle;
     }

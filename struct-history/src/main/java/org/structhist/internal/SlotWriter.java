@@ -317,7 +317,8 @@ public final class SlotWriter
             addClaimedRefDelta(slotOffset, generation, pushNumber, refDelta);
         }
         final long stamp = stamp(generation, position);
-        final int recordIndex = position < pinnedFirst ? position : pinnedFirst + ring.remainder(position - pinnedFirst);
+        final int recordIndex =
+            position < pinnedFirst ? position : pinnedFirst + ring.remainder(position - pinnedFirst);
         final int record = slotOffset + HEADER_LENGTH + recordIndex * entrySize;
         buffer.putLong(record + STAMP_OFFSET, 0L);
         VarHandle.storeStoreFence();

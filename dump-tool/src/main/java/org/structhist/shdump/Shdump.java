@@ -1,38 +1,35 @@
 package org.structhist.shdump;
 
-import org.structhist.HistoryFile;
-import org.structhist.HistoryFormatException;
-import org.structhist.alloc.HeapException;
-import org.structhist.io.FileSafety;
-import org.structhist.io.UnsafeFileException;
-import org.structhist.reader.HistoryReader;
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.Failures;
 import org.structhist.shdump.command.CheckCommand;
 import org.structhist.shdump.command.DemoCommand;
 import org.structhist.shdump.command.ExportCommand;
 import org.structhist.shdump.command.HeapCommand;
 import org.structhist.shdump.command.InfoCommand;
 import org.structhist.shdump.command.ObjectsCommand;
+import org.structhist.shdump.command.RootCommand;
 import org.structhist.shdump.command.ShowCommand;
 import org.structhist.shdump.command.TailCommand;
-import org.structhist.shdump.output.Style;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
  * shdump: the post-mortem reader of structhist history files. One class per subcommand in
- * {@code org.structhist.shdump.command}; this class holds the options every command shares, the
- * {@code --obj} shortcut for {@code show}, and the mapping of failures to exit codes and sentences.
+ * {@code org.structhist.shdump.command}; the options every command shares are in {@link RootCommand}, the
+ * mapping of failures to exit codes and sentences in {@link Failures}. This class holds the list of commands,
+ * the {@code --obj} shortcut for {@code show}, and the handlers that make every failure one sentence.
  */
 @Command(
     name = "shdump",
@@ -71,52 +68,30 @@ import java.util.concurrent.Callable;
         "(check), leaks (heap) or nothing found (--obj, heap --addr); 2 usage error; 3 file",
         "missing, unreadable, not a regular file, corrupt or of an unknown format version;",
         "4 internal error (please report it)."})
-public final class Shdump implements Callable<Integer>
+public final class Shdump extends RootCommand implements Callable<Integer>
 {
-    /** A bug in shdump, not in the file or the command line. */
-    public static final int INTERNAL_ERROR = 4;
-
-    @Option(names = "--file", paramLabel = "PATH", scope = ScopeType.INHERIT,
-        description = "History file (default: -Dstructhist.file, $STRUCTHIST_FILE, else " +
-            "/dev/shm/structhist-$USER/default.hist).")
-    Path file;
-
-    @Option(names = "--heap-file", paramLabel = "PATH", scope = ScopeType.INHERIT,
-        description = "Shared heap file: what 'heap' reads; with --obj or show, each history also says which chunk holds the address now.")
-    Path heapFile;
-
-    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colour, even on a terminal.")
-    boolean noColor;
-
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of failures.")
-    boolean debug;
-
     @Option(names = "--obj", paramLabel = "ADDRESS", converter = Address.class,
         description = "Shortcut for 'show --obj ADDRESS'.")
-    Long obj;
+    private Long obj;
 
     @Option(names = "--json", description = "With --obj: JSON lines instead of text.")
-    boolean json;
+    private boolean json;
 
     @Option(names = "--html", paramLabel = "FILE", description = "With --obj: also write FILE, an HTML page " +
         "drawing the address's life (as show --html).")
-    String html;
+    private String html;
 
     @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call()
     {
         if (obj != null)
         {
-            final ShowCommand show = new ShowCommand();
-            show.root = this;
-            show.spec = spec;
-            show.address = obj;
-            show.json = json;
-            show.html = html;
-            return show.call();
+            // The shortcut is the show command itself, parsed by picocli as if the user had typed it: the
+            // options inherited from here (--file, --heap-file, ...) hold what this command line gave them.
+            return spec.subcommands().get("show").execute(showArguments());
         }
         if (json || html != null)
         {
@@ -128,59 +103,26 @@ public final class Shdump implements Callable<Integer>
         return ExitCode.USAGE;
     }
 
-    /** The file the user named with --file, or null. */
-    public Path fileOption()
+    /** {@code show}'s command line for what was given here: --obj, and --json and --html if given. */
+    private String[] showArguments()
     {
-        return file;
-    }
-
-    /** The heap file the user named with --heap-file, or null: heaps have no default path. */
-    public Path heapFileOption()
-    {
-        return heapFile;
-    }
-
-    /** The file the user named, or the library's default. */
-    public Path path()
-    {
-        return file != null ? file : HistoryFile.defaultPath();
-    }
-
-    /**
-     * Opens the file read-only; failures become one sentence and exit code 3. A FIFO, a directory or a
-     * device is refused before it is opened: opening a FIFO to read would block until a writer came.
-     */
-    public HistoryReader openReader()
-    {
-        final Path path = path();
-        requireRegularFile(path, "history file");
-        return HistoryReader.open(path);
-    }
-
-    /** Exit code 3 and one sentence unless {@code path} (links followed) is a regular file; missing is let through. */
-    public static void requireRegularFile(final Path path, final String what)
-    {
-        try
+        final List<String> arguments = new ArrayList<>(List.of("--obj", Address.format(obj)));
+        if (json)
         {
-            FileSafety.requireRegularFile(path, what);
+            arguments.add("--json");
         }
-        catch (final NoSuchFileException ex)
+        if (html != null)
         {
-            // The open says so, in the words every command already uses.
+            arguments.add("--html");
+            arguments.add(html);
         }
-        catch (final UnsafeFileException ex)
-        {
-            throw new ShdumpException(ExitCode.BAD_FILE, ex.getMessage());
-        }
-        catch (final IOException ex)
-        {
-            throw new ShdumpException(ExitCode.BAD_FILE, path + " cannot be read: " + ex.getMessage());
-        }
+        return arguments.toArray(new String[0]);
     }
 
-    public Style style()
+    @Override
+    public int execute(final PrintWriter out, final PrintWriter err, final String... args)
     {
-        return new Style(!noColor && System.getenv("NO_COLOR") == null);
+        return run(out, err, args);
     }
 
     public static void main(final String[] args)
@@ -202,14 +144,13 @@ public final class Shdump implements Callable<Integer>
         }
         catch (final InternalError ex)
         {
-            if (!isTruncation(ex))
+            if (!Failures.isTruncation(ex))
             {
                 throw ex;
             }
             // A fault of a read in compiled code surfaces at the next safepoint poll that checks for it, which
             // may come only after run returned: the file (which one is no longer known) was cut short.
-            err.println("shdump: a file shdump read was truncated by another process while shdump read it");
-            return ExitCode.BAD_FILE;
+            return Failures.report(Failures.truncated("a file shdump read"), err, false);
         }
     }
 
@@ -229,7 +170,7 @@ public final class Shdump implements Callable<Integer>
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCode.USAGE;
         });
-        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> failure(ex, err, debug));
+        commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> Failures.report(ex, err, debug));
         try
         {
             return commandLine.execute(args);
@@ -238,59 +179,17 @@ public final class Shdump implements Callable<Integer>
         {
             // picocli hands only Exceptions to the handler above; an Error would escape as a stack trace
             // and exit code 1, which scripts read as "anomalies found".
-            if (isTruncation(ex))
+            if (Failures.isTruncation(ex))
             {
                 // HotSpot's word for a SIGBUS on a mapped page: the file was cut short under the mapping. The
                 // heap command reads only the heap file (HeapView names it itself when the error comes in time).
                 final CommandLine.ParseResult parsed = commandLine.getParseResult();
                 final boolean heap = parsed != null && parsed.hasSubcommand() &&
                     parsed.subcommand().commandSpec().name().equals("heap") && root.heapFileOption() != null;
-                return failure(new ShdumpException(ExitCode.BAD_FILE, (heap ? root.heapFileOption() : root.path()) +
-                    " was truncated by another process while shdump read it"), err, debug, ex);
+                return Failures.report(Failures.truncated(heap ? root.heapFileOption() : root.path()), err, debug, ex);
             }
-            return failure(ex, err, debug);
+            return Failures.report(ex, err, debug);
         }
-    }
-
-    /** HotSpot's word for a SIGBUS on a mapped page: a file cut short under the mapping. */
-    public static boolean isTruncation(final Throwable ex)
-    {
-        return ex instanceof InternalError && String.valueOf(ex.getMessage()).contains("unsafe memory access");
-    }
-
-    private static int failure(final Throwable ex, final PrintWriter err, final boolean debug)
-    {
-        return failure(ex, err, debug, ex);
-    }
-
-    /** One sentence for {@code ex}, and with --debug the stack trace of {@code cause}. */
-    private static int failure(final Throwable ex, final PrintWriter err, final boolean debug, final Throwable cause)
-    {
-        final int code;
-        final String message;
-        if (ex instanceof ShdumpException)
-        {
-            code = ((ShdumpException)ex).exitCode();
-            message = ex.getMessage();
-        }
-        else if (ex instanceof HistoryFormatException || ex instanceof HeapException)
-        {
-            // A heap file's HeapException is its reader's one sentence on a missing, unreadable or corrupt file.
-            code = ExitCode.BAD_FILE;
-            message = ex.getMessage();
-        }
-        else
-        {
-            code = INTERNAL_ERROR;
-            message = "internal error (" + ex + ")" + (debug ? "" : "; run again with --debug and report it");
-        }
-        err.println("shdump: " + message);
-        if (debug)
-        {
-            cause.printStackTrace(err);
-        }
-        err.flush();
-        return code;
     }
 
     /** The version from the jar's manifest, or "dev" when run from classes. */

@@ -1,5 +1,7 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.shdump.output.ExportTarget;

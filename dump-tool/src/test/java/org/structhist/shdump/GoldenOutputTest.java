@@ -1,5 +1,6 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.ExitCode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,10 @@ import org.structhist.alloc.SharedHeap;
 import org.structhist.format.EventDescriptor;
 import org.structhist.reader.HistoryReader;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -188,6 +192,46 @@ class GoldenOutputTest
         assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND, result.describe());
         result.errEmpty();
         Golden.assertMatches(golden, result.out(), heapPath, PID);
+    }
+
+    static Stream<Arguments> objShortcuts()
+    {
+        return Stream.of(
+            Arguments.of((Object)new String[] {"0x7f95acf60120"}),
+            Arguments.of((Object)new String[] {"0x7f95acf60120", "--json"}),
+            Arguments.of((Object)new String[] {"0x7f95acf60120", "--heap-file", "HEAP"}),
+            Arguments.of((Object)new String[] {"0x7f95acf60120", "--json", "--heap-file", "HEAP", "--debug"}),
+            Arguments.of((Object)new String[] {"0x7f95acf60120", "--html", "PAGE"}),
+            Arguments.of((Object)new String[] {"140280828657952", "--html", "PAGE", "--json"}),
+            Arguments.of((Object)new String[] {"0x1"}));
+    }
+
+    /**
+     * {@code shdump --obj A [options]} is {@code shdump show --obj A [options]}: the same code, the same bytes on
+     * stdout and stderr, the same page; --file and --no-color (given before either) reach show in both.
+     */
+    @ParameterizedTest
+    @MethodSource("objShortcuts")
+    void theObjShortcutPrintsWhatShowPrints(final String[] objAndOptions) throws Exception
+    {
+        final List<String> shortcut = new ArrayList<>(List.of("--obj"));
+        final List<String> show = new ArrayList<>(List.of("show", "--obj"));
+        for (final String arg : objAndOptions)
+        {
+            final String heap = arg.equals("HEAP") ? heapPath.toString() : arg;
+            shortcut.add(arg.equals("PAGE") ? dir.resolve("shortcut.html").toString() : heap);
+            show.add(arg.equals("PAGE") ? dir.resolve("show.html").toString() : heap);
+        }
+        final Cli.Result viaShortcut = Cli.on(path, shortcut.toArray(new String[0]));
+        final Cli.Result viaShow = Cli.on(path, show.toArray(new String[0]));
+        assertEquals(viaShow.code(), viaShortcut.code(), viaShortcut.describe() + viaShow.describe());
+        assertEquals(viaShow.out(), viaShortcut.out());
+        assertEquals(viaShow.err().replace("show.html", "shortcut.html"), viaShortcut.err());
+        if (List.of(objAndOptions).contains("PAGE") && viaShow.code() == ExitCode.OK)
+        {
+            assertEquals(Files.readString(dir.resolve("show.html")),
+                Files.readString(dir.resolve("shortcut.html")));
+        }
     }
 
     /** The normalisation itself: what it replaces, and that widths do not matter but words do. */

@@ -1,5 +1,8 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.Failures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -416,7 +419,7 @@ class HostileHeapFileTest
                 assertFalse(reader.isAlive(), () -> "shdump " + String.join(" ", args) + " still runs after " + LIMIT.multipliedBy(5));
                 if (late.get() != null)
                 {
-                    assertTrue(Shdump.isTruncation(late.get()), () -> "only a late SIGBUS may escape: " + late.get());
+                    assertTrue(Failures.isTruncation(late.get()), () -> "only a late SIGBUS may escape: " + late.get());
                     outcomes.merge("late fault", 1, Integer::sum);
                     continue;
                 }

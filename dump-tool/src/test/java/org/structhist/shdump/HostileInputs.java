@@ -1,5 +1,6 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.ExitCode;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

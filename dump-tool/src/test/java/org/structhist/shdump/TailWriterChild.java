@@ -1,5 +1,6 @@
 package org.structhist.shdump;
 
+import org.structhist.shdump.cli.Address;
 import org.structhist.FileOptions;
 import org.structhist.History;
 import org.structhist.HistoryFile;

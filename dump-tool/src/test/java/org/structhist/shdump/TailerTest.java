@@ -12,7 +12,7 @@ import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
-import org.structhist.shdump.command.Tailer;
+import org.structhist.shdump.follow.Tailer;
 import org.structhist.shdump.output.Style;
 import org.structhist.shdump.output.TailLines;
 
@@ -211,6 +211,53 @@ class TailerTest
             assertTrue(lines.get(0).startsWith("[still not committed ") && lines.get(0).endsWith(": no longer waited for]"),
                 lines.get(0));
             assertEquals("event 1", lines.get(1));
+        }
+    }
+
+    /** The "refs" of each JSON event line ("null" where tail cannot know it), "marker" for a marker. */
+    private static List<String> refs(final List<String> lines)
+    {
+        final List<String> refs = new ArrayList<>();
+        for (final String line : lines)
+        {
+            final int at = line.indexOf("\"refs\":");
+            refs.add(!line.contains("\"type\":\"event\"") || line.contains("\"status\":\"") &&
+                !line.contains("\"status\":\"VALID\"") ? "marker" :
+                line.substring(at + 7, line.indexOf(',', at)));
+        }
+        return refs;
+    }
+
+    @Test
+    void theRunningRefcountIsKnownFromTheBirthUntilAnEffectIsLost() throws Exception
+    {
+        try (HistoryFile file = open("refs.hist"))
+        {
+            final HistoryList list = file.list("l", ListOptions.window(4).eventsPerObject(8).pinnedFirst(2));
+            final Tailer tailer = new Tailer(HistoryReader.open(path), null, null, false, 0, TailLines.json(),
+                warnings::add);
+            assertEquals(List.of(), poll(tailer));
+            final History sh = list.push(ADDRESS); // pushed after tail started: followed from its birth
+            sh.log(TestVerb.REF, "event %d", 0);
+            sh.log(TestVerb.REF, "event %d", 1);
+            sh.log(TestVerb.UNREF, "event %d", 2);
+            assertEquals(List.of("1", "2", "1"), refs(poll(tailer)));
+            for (int i = 3; i < 13; i++)
+            {
+                sh.log(TestVerb.REF, "event %d", i); // the ring (6 records) now holds 7..12: 3..6 were never read
+            }
+            assertEquals(List.of("marker", "null", "null", "null", "null", "null", "null"), refs(poll(tailer)),
+                "once the ring overtook tail, the effects of the events it missed are lost");
+
+            final History other = list.push(ADDRESS + 1);
+            other.log(TestVerb.REF, "event %d", 20);
+            other.log(TestVerb.REF, "event %d", 21);
+            other.log(TestVerb.REF, "event %d", 22);
+            final Incarnation incarnation = HistoryReader.open(path).incarnationsOf(ADDRESS + 1).get(0);
+            uncommit(incarnation, 1);
+            assertEquals(List.of("1"), refs(poll(tailer)), "waits for #1 at the poll that first finds it claimed");
+            assertEquals(List.of("marker", "null"), refs(poll(tailer)),
+                "a record given up on (never committed) loses its effect too");
         }
     }
 

@@ -10,16 +10,52 @@ import java.util.List;
 /**
  * The running refcount shown beside each event: the verbs' effects replayed in position order (log
  * order, which under concurrency is not operation order: the audit judges by counts and time windows,
- * this is only what a reader sees). Both {@code shdump show} (through {@link HistoryAudit}) and
- * {@code shdump tail} use it.
+ * this is only what a reader sees). Both {@code shdump show} (through {@link HistoryAudit}, all of a history's
+ * kept events at once: {@link #refcounts}) and {@code shdump tail} (one event at a time, as they are committed:
+ * an instance, {@link #next}) use it: the forward replay is this class's instance, for both.
  */
 public final class RefcountReplay
 {
     /** A refcount that the kept events cannot tell. */
     public static final long UNKNOWN = Long.MIN_VALUE;
 
-    private RefcountReplay()
+    /** The refcount after the last event replayed, or {@link #UNKNOWN} once an effect was lost. */
+    private long refs;
+    /** The position the next event must hold for no event to have been skipped. */
+    private int expected;
+
+    private RefcountReplay(final int firstPosition)
     {
+        this.expected = firstPosition;
+        this.refs = firstPosition == 0 ? 0 : UNKNOWN;
+    }
+
+    /**
+     * A forward replay whose first event will be the one at {@code firstPosition}: from 0 at the push if that is
+     * position 0, else unknown throughout (the effects of the events before it are not known).
+     */
+    public static RefcountReplay startingAt(final int firstPosition)
+    {
+        return new RefcountReplay(firstPosition);
+    }
+
+    /**
+     * Replays {@code event}, the next one read in position order, and returns the refcount after it. A valid
+     * event right after the previous one applies its effect; a record that is not valid, or a position skipped
+     * (dropped, overwritten, never read), loses an effect: the refcount is {@link #UNKNOWN} from there on.
+     */
+    public long next(final Event event)
+    {
+        if (event.position() != expected || event.status() != EventStatus.VALID)
+        {
+            refs = UNKNOWN;
+        }
+        else
+        {
+            refs = after(refs, event.effect());
+        }
+        expected = event.position() + 1;
+        return refs;
     }
 
     /** The refcount after {@code effect}, from {@code refs} ({@link #UNKNOWN} stays unknown). */
@@ -55,18 +91,10 @@ public final class RefcountReplay
     public static long[] refcounts(final Incarnation incarnation, final List<Event> events)
     {
         final long[] refcounts = new long[events.size()];
-        long refs = 0;
-        int expected = 0;
+        final RefcountReplay forward = startingAt(0);
         for (int i = 0; i < events.size(); i++)
         {
-            final Event e = events.get(i);
-            if (e.position() != expected || e.status() != EventStatus.VALID)
-            {
-                refs = UNKNOWN;
-            }
-            expected = e.position() + 1;
-            refs = e.status() == EventStatus.VALID ? after(refs, e.effect()) : UNKNOWN;
-            refcounts[i] = e.status() == EventStatus.VALID ? refs : UNKNOWN;
+            refcounts[i] = forward.next(events.get(i));
         }
         if (!incarnation.claimedRefDeltaKnown())
         {

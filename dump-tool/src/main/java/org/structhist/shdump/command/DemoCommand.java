@@ -14,10 +14,9 @@ import org.structhist.reader.Incarnation;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
-import org.structhist.shdump.Address;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.Shdump;
-import org.structhist.shdump.ShdumpException;
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
 import org.structhist.shdump.demo.ProcessDemo;
 import org.structhist.shdump.demo.ServerProcess;
 import org.structhist.shdump.demo.TcpServer;
@@ -86,7 +85,7 @@ public final class DemoCommand implements Callable<Integer>
     static final int BENCH_ROUNDS = 5;
 
     @CommandLine.ParentCommand
-    Shdump root;
+    RootCommand root;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -603,7 +602,7 @@ public final class DemoCommand implements Callable<Integer>
             all.add("--no-color");
         }
         all.addAll(List.of(shdumpArgs));
-        Shdump.run(out, err, all.toArray(new String[0]));
+        root.execute(out, err, all.toArray(new String[0]));
     }
 
     /** {@code first} then {@code text}, wrapped at {@link #WIDTH} columns; later lines start with {@code indent}. */

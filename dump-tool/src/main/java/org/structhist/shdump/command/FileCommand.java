@@ -1,7 +1,6 @@
 package org.structhist.shdump.command;
 
 import org.structhist.reader.HistoryReader;
-import org.structhist.shdump.Shdump;
 import org.structhist.shdump.output.Style;
 import picocli.CommandLine;
 
@@ -11,10 +10,10 @@ import java.io.PrintWriter;
 abstract class FileCommand
 {
     @CommandLine.ParentCommand
-    public Shdump root;
+    RootCommand root;
 
     @CommandLine.Spec
-    public CommandLine.Model.CommandSpec spec;
+    CommandLine.Model.CommandSpec spec;
 
     HistoryReader reader()
     {

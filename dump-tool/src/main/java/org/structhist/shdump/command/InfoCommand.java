@@ -4,7 +4,7 @@ import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
-import org.structhist.shdump.ExitCode;
+import org.structhist.shdump.cli.ExitCode;
 import org.structhist.shdump.output.Json;
 import org.structhist.shdump.output.Style;
 import org.structhist.render.Table;

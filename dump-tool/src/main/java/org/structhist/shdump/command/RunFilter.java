@@ -3,9 +3,9 @@ package org.structhist.shdump.command;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
 import org.structhist.reader.WriterInfo;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.ShdumpException;
-import org.structhist.shdump.TimeArgument;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
+import org.structhist.shdump.cli.TimeArgument;
 import picocli.CommandLine.Option;
 
 import java.util.List;

@@ -3,13 +3,14 @@ package org.structhist.shdump.command;
 import org.structhist.reader.Event;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
-import org.structhist.shdump.Address;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.ShdumpException;
-import org.structhist.shdump.TimeArgument;
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
+import org.structhist.shdump.cli.TimeArgument;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.shdump.heap.HeapView;
+import org.structhist.shdump.output.HeapRenderer;
 import org.structhist.shdump.output.HistoryRenderer;
 import org.structhist.shdump.output.HtmlReport;
 import org.structhist.shdump.output.Json;
@@ -39,7 +40,7 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
 {
     @Option(names = "--obj", required = true, paramLabel = "ADDRESS", converter = Address.class,
         description = "Object address: hex (0x7f95acf6ea60) or decimal.")
-    public Long address;
+    private Long address;
 
     @Option(names = "--list", paramLabel = "NAME", description = "Only incarnations in this list.")
     String list;
@@ -62,13 +63,13 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     Long until;
 
     @Option(names = "--json", description = "JSON lines: an \"incarnation\" object, then its \"event\" objects.")
-    public boolean json;
+    private boolean json;
 
     @Option(names = "--html", paramLabel = "FILE",
         description = "Also write FILE: a self-contained HTML page drawing each incarnation (lanes per thread, " +
             "the refcount line, anomalies); replaced if it exists. Draws every kept event: not with --verb, " +
             "--pid, --thread, --since, --until, --json.")
-    public String html;
+    private String html;
 
     @Override
     public Integer call()
@@ -80,7 +81,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             throw new ShdumpException(ExitCode.USAGE, "--html draws every kept event: it does not go with --json, " +
                 "--verb, --pid, --thread, --since or --until");
         }
-        final HeapView heap = root.heapFileOption() == null ? null : HeapView.open(root.heapFileOption());
+        final HeapRenderer heap = root.heapFileOption() == null ? null :
+            new HeapRenderer(HeapView.open(root.heapFileOption()), style());
         final HistoryReader reader = reader();
         final HistoryAudit audit = new HistoryAudit(reader);
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style());

@@ -1,9 +1,10 @@
 package org.structhist.shdump.command;
 
 import org.structhist.reader.HistoryReader;
-import org.structhist.shdump.Address;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.ShdumpException;
+import org.structhist.shdump.cli.Address;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
+import org.structhist.shdump.follow.Tailer;
 import org.structhist.shdump.output.TailLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

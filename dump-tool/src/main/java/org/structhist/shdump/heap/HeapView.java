@@ -4,12 +4,9 @@ import org.structhist.alloc.HeapException;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.reader.ChunkInfo;
 import org.structhist.alloc.reader.HeapReader;
-import org.structhist.shdump.Address;
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.Shdump;
-import org.structhist.shdump.ShdumpException;
-import org.structhist.shdump.output.Json;
-import org.structhist.render.Times;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.Failures;
+import org.structhist.shdump.cli.ShdumpException;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -18,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * A heap file as shdump reads it: read-only through {@link HeapReader}, every failure to open it one
- * sentence with exit code 3, and what {@code heap} and {@code show --heap-file} print about a chunk.
+ * sentence with exit code 3, and the facts {@code heap} and {@code show --heap-file} print about a chunk
+ * (the words are {@code output.HeapRenderer}'s).
  * The reader bounds every offset, payload bytes included, by the file's length.
  */
 public final class HeapView
@@ -77,9 +75,9 @@ public final class HeapView
         }
         catch (final InternalError ex)
         {
-            if (Shdump.isTruncation(ex))
+            if (Failures.isTruncation(ex))
             {
-                throw new ShdumpException(ExitCode.BAD_FILE, path + " was truncated by another process while shdump read it");
+                throw Failures.truncated(path);
             }
             throw ex;
         }
@@ -146,93 +144,5 @@ public final class HeapView
     public void bytes(final long address, final byte[] into, final int length)
     {
         reader.bytes(address, into, length);
-    }
-
-    /** The owner as a sentence fragment: "pid 4242 (dead)", or "none" for a chunk never allocated. */
-    public String owner(final ChunkInfo chunk)
-    {
-        return chunk.ownerPid() == 0 ? "none" : "pid " + chunk.ownerPid() + (isAlive(chunk.ownerPid()) ? " (alive)" : " (dead)");
-    }
-
-    /** Where {@code address} lies in {@code chunk}: "0x..." for its start, else "N bytes into chunk 0x..." or into its header. */
-    public static String where(final long address, final ChunkInfo chunk)
-    {
-        final long offset = address - chunk.address();
-        if (offset == 0)
-        {
-            return "chunk " + Address.format(chunk.address());
-        }
-        if (offset < 0)
-        {
-            return "the header of chunk " + Address.format(chunk.address()) + " (" + -offset + " bytes before its payload)";
-        }
-        return offset + " bytes into chunk " + Address.format(chunk.address());
-    }
-
-    /**
-     * One line about the chunk that holds {@code address} now, as {@code show --heap-file} prints it under
-     * each incarnation: its state, generation and owner, or that no chunk holds the address.
-     */
-    public String describe(final long address, final long historyHandle)
-    {
-        return read(() -> describeNow(address, historyHandle));
-    }
-
-    private String describeNow(final long address, final long historyHandle)
-    {
-        final ChunkInfo chunk = reader.chunkAt(address);
-        if (chunk == null)
-        {
-            return "heap: no chunk of " + path + " holds " + Address.format(address);
-        }
-        final StringBuilder sb = new StringBuilder("heap: ").append(Address.format(address)).append(" is ")
-            .append(where(address, chunk)).append(", ").append(chunk.stateName())
-            .append(", generation ").append(chunk.generationUnsigned());
-        if (chunk.ownerPid() != 0)
-        {
-            sb.append(chunk.isAllocated() ? ", owner " : ", last allocated by ").append(owner(chunk));
-        }
-        if (!chunk.isAllocated() && chunk.freedByPid() != 0)
-        {
-            sb.append(", freed by pid ").append(chunk.freedByPid());
-        }
-        if (historyHandle != 0 && chunk.historyHandle() == historyHandle)
-        {
-            // The chunk's header names this very history: the allocation it tells of is the chunk's latest.
-            sb.append(", this history's allocation");
-        }
-        return sb.toString();
-    }
-
-    /**
-     * The fields every JSON form of a chunk shares (the "chunk" and "leak" lines of {@code heap --json},
-     * the {@code heapChunk} of {@code show --json --heap-file}), after {@code json}'s own.
-     */
-    public Json chunkFields(final Json json, final ChunkInfo chunk)
-    {
-        return json
-            .field("address", Address.format(chunk.address()))
-            .field("header", Address.format(chunk.chunkOffset()))
-            .field("state", chunk.stateName())
-            .field("sizeClass", chunk.sizeClass())
-            .field("chunkSize", chunk.chunkSize())
-            .field("requestedSize", chunk.requestedSize())
-            .field("generation", chunk.generationUnsigned())
-            .field("ownerPid", chunk.ownerPid())
-            .field("ownerAlive", chunk.ownerPid() == 0 ? null : (Boolean)isAlive(chunk.ownerPid()))
-            .field("allocated", chunk.allocatedAtNanos() == 0 ? null : Times.iso(chunk.allocatedAtNanos()))
-            .field("freedByPid", chunk.freedByPid())
-            .field("historyHandle", Address.format(chunk.historyHandle()));
-    }
-
-    /** The {@code heapChunk} of an incarnation line: the chunk holding {@code address} now, or null. */
-    public Json chunkJson(final long address)
-    {
-        return read(() ->
-        {
-            final ChunkInfo chunk = reader.chunkAt(address);
-            // chunkFields asks the process table, in the mapping too, whether the owner is alive.
-            return chunk == null ? null : chunkFields(Json.object(), chunk).field("offset", address - chunk.address());
-        });
     }
 }

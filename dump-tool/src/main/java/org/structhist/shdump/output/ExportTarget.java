@@ -1,7 +1,7 @@
 package org.structhist.shdump.output;
 
-import org.structhist.shdump.ExitCode;
-import org.structhist.shdump.ShdumpException;
+import org.structhist.shdump.cli.ExitCode;
+import org.structhist.shdump.cli.ShdumpException;
 
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -4,7 +4,7 @@ import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.Incarnation;
-import org.structhist.shdump.Address;
+import org.structhist.shdump.cli.Address;
 import org.structhist.audit.AuditedHistory;
 import org.structhist.audit.HistoryAudit;
 import org.structhist.render.HistoryTextRenderer;

@@ -3,7 +3,7 @@ package org.structhist.shdump.output;
 import org.structhist.render.Times;
 import org.structhist.reader.Event;
 import org.structhist.reader.Incarnation;
-import org.structhist.shdump.Address;
+import org.structhist.shdump.cli.Address;
 
 /**
  * The lines {@code shdump tail} prints: one per event, and markers for events it could not show. As

@@ -1,4 +1,4 @@
-package org.structhist.shdump;
+package org.structhist.shdump.cli;
 
 import picocli.CommandLine;
 

@@ -1,4 +1,4 @@
-package org.structhist.shdump.command;
+package org.structhist.shdump.follow;
 
 import org.structhist.reader.Event;
 import org.structhist.reader.EventStatus;
@@ -176,7 +176,6 @@ public final class Tailer
                 if (p < ringStart)
                 {
                     notSeen(t, p, ringStart, batch);
-                    t.refs = RefcountReplay.UNKNOWN;
                     t.advanceTo(ringStart);
                     continue;
                 }
@@ -190,9 +189,8 @@ public final class Tailer
             switch (event.status())
             {
                 case VALID:
-                    t.refs = RefcountReplay.after(t.refs, event.effect());
+                    final long refs = t.refcount.next(event);
                     final Incarnation display = t.display;
-                    final long refs = t.refs;
                     batch.add(event.wallNanos(), () -> lines.event(display, event, refs));
                     t.advanceTo(p + 1);
                     break;
@@ -207,7 +205,6 @@ public final class Tailer
                     final boolean mismatch = event.status() == EventStatus.CHECKSUM_MISMATCH;
                     invalid(t, event, mismatch ? "[checksum mismatch: not a valid event]" :
                         "[corrupt record: a stamp no writer leaves]", mismatch ? "checksum mismatch" : "corrupt", batch);
-                    t.refs = RefcountReplay.UNKNOWN;
                     t.advanceTo(p + 1);
                     break;
             }
@@ -244,7 +241,6 @@ public final class Tailer
             return false;
         }
         invalid(t, event, note, jsonNote, batch);
-        t.refs = RefcountReplay.UNKNOWN;
         t.advanceTo(event.position() + 1);
         return true;
     }
@@ -321,8 +317,11 @@ public final class Tailer
         int next;
         /** The count its State held at the last poll. */
         int lastCount;
-        /** The running refcount, known only while every event from its birth on was printed. */
-        long refs;
+        /**
+         * The running refcount, known only while every event from its birth on was printed: fed only the events
+         * printed, it finds any position skipped (overtaken, not valid, given up on) by its position.
+         */
+        final RefcountReplay refcount;
         /** The uncommitted position waited for, and since when. */
         int pendingPosition = -1;
         long pendingSince;
@@ -334,7 +333,7 @@ public final class Tailer
             this.next = next;
             this.lastCount = next;
             this.droppedBeforeStartBelow = droppedBeforeStartBelow;
-            this.refs = next == 0 ? 0 : RefcountReplay.UNKNOWN;
+            this.refcount = RefcountReplay.startingAt(next);
         }
 
         void advanceTo(final int position)

@@ -1,4 +1,4 @@
-package org.structhist.shdump;
+package org.structhist.shdump.cli;
 
 /** shdump's exit codes, for scripts (docs/CLI.md). */
 public final class ExitCode
@@ -11,6 +11,8 @@ public final class ExitCode
     public static final int USAGE = 2;
     /** The file is missing, unreadable, corrupt, or of a format version shdump does not read. */
     public static final int BAD_FILE = 3;
+    /** A bug in shdump, not in the file or the command line. */
+    public static final int INTERNAL_ERROR = 4;
 
     private ExitCode()
     {

@@ -1,4 +1,4 @@
-package org.structhist.shdump;
+package org.structhist.shdump.cli;
 
 /** A failure to report as one sentence on stderr with an exit code, never as a stack trace. */
 public class ShdumpException extends RuntimeException

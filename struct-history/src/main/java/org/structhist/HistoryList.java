@@ -383,8 +383,8 @@ public final class HistoryList
         }
         requireVerbAndFormat(verb, format);
         final WriterThread thread = threads.current();
-        final int verbId = verb == thread.lastVerb ? thread.lastVerbId : rememberVerb(thread, verb);
-        final int formatId = format == thread.lastFormat ? thread.lastFormatId : rememberFormat(thread, format);
+        final int verbId = file.verbId(verb);
+        final int formatId = file.stringId(format);
         final boolean onlyIfReleased = (argFlags & ONLY_IF_RELEASED) != 0;
         if (formatId == StringTableDescriptor.NO_STRING && (argFlags & FLAG_COUNT) == 0)
         {
@@ -409,8 +409,8 @@ public final class HistoryList
         }
         requireVerbAndFormat(verb, format);
         final WriterThread thread = threads.current();
-        final int verbId = verb == thread.lastVerb ? thread.lastVerbId : rememberVerb(thread, verb);
-        final int formatId = format == thread.lastFormat ? thread.lastFormatId : rememberFormat(thread, format);
+        final int verbId = file.verbId(verb);
+        final int formatId = file.stringId(format);
         final CharSequence value = text == null ? "null" : text;
         final boolean truncated = formatId == StringTableDescriptor.NO_STRING ?
             Utf8Packer.packMessage(format, 0, 0, 0, 0, value, thread.scratch, payloadLongs) :
@@ -432,27 +432,6 @@ public final class HistoryList
         final int flags = FLAG_TEXT | (truncated ? FLAG_TEXT_TRUNCATED : 0);
         return slots.write(handle, countEffect(verb.effect()), onlyIfReleased, thread.threadId, verbId, flags,
             formatId, stackId, 0, 0, 0, thread.scratch);
-    }
-
-    /**
-     * The verb's id, looked up in the file's cache and kept as this thread's last verb: a thread that logs
-     * the same verb again (the common case: one call site in a loop) pays one compare.
-     */
-    private int rememberVerb(final WriterThread thread, final Verb verb)
-    {
-        final int id = file.verbId(verb);
-        thread.lastVerb = verb;
-        thread.lastVerbId = id;
-        return id;
-    }
-
-    /** The format's id, kept as this thread's last format (see {@link #rememberVerb}). */
-    private int rememberFormat(final WriterThread thread, final String format)
-    {
-        final int id = file.stringId(format);
-        thread.lastFormat = format;
-        thread.lastFormatId = id;
-        return id;
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.structhist;
 
 import org.structhist.format.FileHeaderDescriptor;
+import org.structhist.format.LayoutRequest;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.VerbTableDescriptor;
 import org.structhist.io.FileAccess;
@@ -206,6 +207,13 @@ public final class FileOptions
         return (int)Math.max(64 * 1024, Math.min(1024 * 1024, (sizeBytes / 8) & ~7L));
     }
 
+    /** The sizes and counts a new file's layout is planned from, as the format layer takes them. */
+    public LayoutRequest layoutRequest()
+    {
+        return new LayoutRequest(sizeBytes, maxLists, maxWriters, maxThreads, maxVerbs, stringIndexCapacity,
+            stringDataBytes());
+    }
+
     public long coarseClockResolutionNanos()
     {
         return coarseClockResolutionNanos;
@@ -242,7 +250,8 @@ public final class FileOptions
         }
         catch (final NumberFormatException | ArithmeticException ex)
         {
-            throw new IllegalArgumentException(what + " must be a size such as 134217728, 128m or 1g, not '" + text + "'");
+            throw new IllegalArgumentException(what +
+                " must be a size such as 134217728, 128m or 1g, not '" + text + "'");
         }
     }
 

@@ -115,7 +115,10 @@ public final class History
         list.logLongs(handle, verb, format, FLAG_COUNT | 2, arg0, arg1, count);
     }
 
-    /** Logs {@code verb} with one text argument, copied into the event (see {@link HistoryList#log(long, Verb, String, CharSequence)}). */
+    /**
+     * Logs {@code verb} with one text argument, copied into the event (see {@link HistoryList#log(long, Verb,
+     * String, CharSequence)}).
+     */
     public void log(final Verb verb, final String format, final CharSequence text)
     {
         if (!StructHistory.ENABLED || list == null)

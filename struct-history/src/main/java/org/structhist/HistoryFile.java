@@ -144,7 +144,8 @@ public final class HistoryFile implements AutoCloseable
             {
                 return existing;
             }
-            final HistoryFile file = new HistoryFile(key, MappedFile.createOrAttach(key, options), options);
+            final HistoryFile file = new HistoryFile(key, MappedFile.createOrAttach(key, options.layoutRequest(),
+                options.access(), options.attachTimeoutMillis()), options);
             OPEN.put(key, file);
             return file;
         }

@@ -324,7 +324,8 @@ public final class HistoryList
     {
         if (!owns(handle))
         {
-            throw new IllegalArgumentException("handle 0x" + Long.toHexString(handle) + " is not of list '" + name + "'");
+            throw new IllegalArgumentException("handle 0x" + Long.toHexString(handle) +
+                " is not of list '" + name + "'");
         }
     }
 

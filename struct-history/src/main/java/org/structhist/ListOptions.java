@@ -176,7 +176,8 @@ public final class ListOptions
     /** Bytes this list takes in the file's data region. */
     public long regionLength()
     {
-        return (long)window * ((long)eventsPerObject * entrySize + org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH);
+        return (long)window * ((long)eventsPerObject * entrySize +
+            org.structhist.format.ObjectSlotDescriptor.HEADER_LENGTH);
     }
 
     @Override

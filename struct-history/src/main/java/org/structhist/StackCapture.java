@@ -27,7 +27,8 @@ final class StackCapture
         return WALKER.walk(frames -> frames
             .dropWhile(f -> isOwnFrame(f.getClassName()))
             .limit(MAX_FRAMES)
-            .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+            .map(f -> f.getClassName() + "." + f.getMethodName() + "(" + f.getFileName() + ":" +
+            f.getLineNumber() + ")")
             .collect(Collectors.joining("\n")));
     }
 }

@@ -167,7 +167,8 @@ class ClaimedRefDeltaTest
             final long foreign = other.pushHandle(0x2);
             mine.log(foreign, TcpVerb.TCP_REF, 1, "another list's handle");
             mine.log(0xDEDE_DEDE_DEDE_DEDEL, TcpVerb.TCP_UNREF, "a poisoned handle field");
-            mine.log(own + 4, TcpVerb.TCP_REF, "push 4 of mine was never made: its generation is newer than the slot's");
+            mine.log(own + 4, TcpVerb.TCP_REF,
+                "push 4 of mine was never made: its generation is newer than the slot's");
             mine.log(0, TcpVerb.TCP_REF, "handle 0");
             mine.log(own, TcpVerb.TCP_REF, 1, "my own handle");
         }

@@ -77,7 +77,8 @@ class CountFieldTest
         final Path older = dir.resolve("older.hist");
         Files.write(older, bytes);
 
-        final HistoryFormatException refused = assertThrows(HistoryFormatException.class, () -> HistoryReader.open(older));
+        final HistoryFormatException refused =
+            assertThrows(HistoryFormatException.class, () -> HistoryReader.open(older));
         assertEquals(older + " is in structhist format version 1, older than version 2 that this version of " +
             "structhist reads", refused.getMessage());
     }

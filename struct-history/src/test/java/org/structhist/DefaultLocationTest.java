@@ -101,7 +101,8 @@ class DefaultLocationTest
     @Test
     void aDefaultDirectoryAnotherUserMadeFirstIsRefused() throws Exception
     {
-        Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectory(directory,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         SafeOpenTest.giveAway(directory);
         final StructHistoryException refused = assertThrows(StructHistoryException.class,
             () -> DefaultLocation.prepare(DefaultLocation.file()));

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.internal.MappedFile;
+import org.structhist.internal.MappedFiles;
 import org.structhist.reader.HistoryReader;
 import org.structhist.reader.ListInfo;
 import org.structhist.reader.WriterInfo;
@@ -87,7 +88,7 @@ class HistoryFileTest
         final HistoryFile file = open(path, FileOptions.defaults().sizeBytes(1L << 20));
         file.list("conns", ListOptions.window(8));
 
-        final MappedFile attached = MappedFile.createOrAttach(path, FileOptions.defaults().sizeBytes(2L << 20));
+        final MappedFile attached = MappedFiles.createOrAttach(path, FileOptions.defaults().sizeBytes(2L << 20));
         assertFalse(attached.created, "the file existed: the second opener must attach, not create");
         assertEquals(1L << 20, attached.layout.fileLength, "an attacher takes the file's own size");
 
@@ -130,7 +131,8 @@ class HistoryFileTest
     void givesUpOnAFileWhoseCreatorNeverFinished() throws Exception
     {
         final Path path = dir.resolve("half.hist");
-        final ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        final ByteBuffer header =
+            ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         header.putLong(FileHeaderDescriptor.MAGIC_OFFSET, FileHeaderDescriptor.MAGIC);
         header.putLong(FileHeaderDescriptor.CREATOR_PID_OFFSET, Integer.MAX_VALUE - 7); // no such process
         Files.write(path, header.array());
@@ -148,10 +150,11 @@ class HistoryFileTest
     {
         final Path path = dir.resolve("newer.hist");
         final HistoryFile file = open(path, FileOptions.defaults().sizeBytes(1L << 20));
-        file.mapped().buffer.putInt(FileHeaderDescriptor.FORMAT_VERSION_OFFSET, FileHeaderDescriptor.FORMAT_VERSION + 1);
+        file.mapped().buffer.putInt(FileHeaderDescriptor.FORMAT_VERSION_OFFSET,
+            FileHeaderDescriptor.FORMAT_VERSION + 1);
 
         final HistoryFormatException ex = assertThrows(HistoryFormatException.class,
-            () -> MappedFile.createOrAttach(path, FileOptions.defaults()));
+            () -> MappedFiles.createOrAttach(path, FileOptions.defaults()));
         assertTrue(ex.getMessage().contains("format version " + (FileHeaderDescriptor.FORMAT_VERSION + 1) + ", newer"),
             ex.getMessage());
     }
@@ -194,7 +197,7 @@ class HistoryFileTest
         file.list("dialogs", ListOptions.window(16).entrySize(128));
 
         // What another process sees: the same file through a fresh HistoryFile-less attach.
-        final MappedFile other = MappedFile.createOrAttach(path, FileOptions.defaults());
+        final MappedFile other = MappedFiles.createOrAttach(path, FileOptions.defaults());
         final org.structhist.internal.StringInterner strings =
             new org.structhist.internal.StringInterner(other.buffer, other.layout);
         final org.structhist.internal.ListDirectory directory =
@@ -232,7 +235,8 @@ class HistoryFileTest
     @Test
     void failsClearlyWhenAllListsAreTaken()
     {
-        final HistoryFile file = open(dir.resolve("lists.hist"), FileOptions.defaults().sizeBytes(2L << 20).maxLists(2));
+        final HistoryFile file =
+            open(dir.resolve("lists.hist"), FileOptions.defaults().sizeBytes(2L << 20).maxLists(2));
         file.list("one", ListOptions.window(2));
         file.list("two", ListOptions.window(2));
         final StructHistoryException ex = assertThrows(StructHistoryException.class,
@@ -304,7 +308,7 @@ class HistoryFileTest
         buffer.putInt(entry + org.structhist.format.ListDescriptor.REGION_OFFSET_OFFSET, Integer.MAX_VALUE - 64);
 
         // Another process attaching now must refuse the list, not scribble outside the file.
-        final MappedFile other = MappedFile.createOrAttach(path, FileOptions.defaults());
+        final MappedFile other = MappedFiles.createOrAttach(path, FileOptions.defaults());
         final org.structhist.internal.ListDirectory directory = new org.structhist.internal.ListDirectory(
             other.buffer, other.layout, new org.structhist.internal.StringInterner(other.buffer, other.layout),
             path.toString());

@@ -112,7 +112,8 @@ class HistoryListTest
         assertEquals(92, incarnation.droppedEvents());
         final List<Event> events = reader.events(incarnation);
         assertEquals(List.of(0, 1, 2, 95, 96, 97, 98, 99), events.stream().map(Event::position).toList());
-        assertEquals(List.of("event 0", "event 1", "event 2", "event 95", "event 96", "event 97", "event 98", "event 99"),
+        assertEquals(List.of("event 0", "event 1", "event 2", "event 95", "event 96", "event 97",
+            "event 98", "event 99"),
             events.stream().map(Event::message).toList());
     }
 

@@ -66,16 +66,20 @@ class HostileFileWriterTest
         {
             final int inRegistry = i - layout.writerRegistryOffset;
             // The ticker writes this process's heartbeat whenever it likes.
-            boolean inAllowed = inRegistry >= 0 && inRegistry < layout.maxWriters * WriterRegistryDescriptor.ENTRY_LENGTH &&
-                inRegistry % WriterRegistryDescriptor.ENTRY_LENGTH - WriterRegistryDescriptor.HEARTBEAT_MILLIS_OFFSET >= 0 &&
-                inRegistry % WriterRegistryDescriptor.ENTRY_LENGTH - WriterRegistryDescriptor.HEARTBEAT_MILLIS_OFFSET < 8;
+            boolean inAllowed = inRegistry >= 0 &&
+                inRegistry < layout.maxWriters * WriterRegistryDescriptor.ENTRY_LENGTH &&
+                inRegistry % WriterRegistryDescriptor.ENTRY_LENGTH -
+                    WriterRegistryDescriptor.HEARTBEAT_MILLIS_OFFSET >= 0 &&
+                inRegistry % WriterRegistryDescriptor.ENTRY_LENGTH -
+                    WriterRegistryDescriptor.HEARTBEAT_MILLIS_OFFSET < 8;
             for (int r = 0; r < allowed.length; r += 2)
             {
                 inAllowed |= i >= allowed[r] && i < allowed[r + 1];
             }
             if (!inAllowed && before[i] != now[i])
             {
-                fail("byte " + i + " (" + where(layout, i) + ") changed (" + before[i] + " -> " + now[i] + ") outside what the operation may write");
+                fail("byte " + i + " (" + where(layout, i) + ") changed (" + before[i] + " -> " + now[i] +
+                    ") outside what the operation may write");
             }
         }
     }
@@ -99,7 +103,8 @@ class HostileFileWriterTest
     void boundsChecksAreWhatThisRunAskedFor()
     {
         // Proves the second surefire execution really runs these tests without Agrona's bounds checks.
-        assertEquals(!Boolean.getBoolean(UnsafeBuffer.DISABLE_BOUNDS_CHECKS_PROP_NAME), UnsafeBuffer.SHOULD_BOUNDS_CHECK);
+        assertEquals(!Boolean.getBoolean(UnsafeBuffer.DISABLE_BOUNDS_CHECKS_PROP_NAME),
+            UnsafeBuffer.SHOULD_BOUNDS_CHECK);
     }
 
     @Test
@@ -247,7 +252,8 @@ class HostileFileWriterTest
             // not-interned / not-registered counters may change.
             assertUnchangedOutside(snapshot, buffer, region, (int)layout.fileLength,
                 FileHeaderDescriptor.STRINGS_NOT_INTERNED_OFFSET, FileHeaderDescriptor.STRINGS_NOT_INTERNED_OFFSET + 4,
-                FileHeaderDescriptor.THREADS_NOT_REGISTERED_OFFSET, FileHeaderDescriptor.THREADS_NOT_REGISTERED_OFFSET + 8);
+                FileHeaderDescriptor.THREADS_NOT_REGISTERED_OFFSET,
+                FileHeaderDescriptor.THREADS_NOT_REGISTERED_OFFSET + 8);
         }
     }
 }

@@ -24,7 +24,8 @@ class InterningTest
         try (HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(8L << 20)
             .stringDataBytes(4096).stringIndexCapacity(1024)))
         {
-            final HistoryList list = file.list("sessions", ListOptions.window(distinct).eventsPerObject(4).entrySize(64));
+            final HistoryList list =
+                file.list("sessions", ListOptions.window(distinct).eventsPerObject(4).entrySize(64));
             for (int i = 0; i < distinct; i++)
             {
                 final History sh = list.push(i + 1);

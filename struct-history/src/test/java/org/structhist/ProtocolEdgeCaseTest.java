@@ -9,6 +9,7 @@ import org.structhist.format.ListDescriptor;
 import org.structhist.format.ObjectSlotDescriptor;
 import org.structhist.internal.ListDirectory;
 import org.structhist.internal.MappedFile;
+import org.structhist.internal.MappedFiles;
 import org.structhist.internal.StringInterner;
 import org.structhist.reader.Event;
 import org.structhist.reader.HistoryReader;
@@ -207,7 +208,7 @@ class ProtocolEdgeCaseTest
         {
             assertEquals(2, files.count(), "the new file and the live temporary; no temporary of our own left");
         }
-        final MappedFile attached = MappedFile.createOrAttach(path, FileOptions.defaults());
+        final MappedFile attached = MappedFiles.createOrAttach(path, FileOptions.defaults());
         assertFalse(attached.created);
     }
 

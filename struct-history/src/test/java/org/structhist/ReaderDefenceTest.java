@@ -98,7 +98,8 @@ class ReaderDefenceTest
         final HistoryReader reader = HistoryReader.open(path);
         final int generation = reader.incarnationsOf(ADDRESS).get(0).generation();
         // What a writer of an earlier incarnation would leave: a complete, stamped record of its own.
-        patch(path, recordOffset(reader, 2) + EventDescriptor.STAMP_OFFSET, le(EventDescriptor.stamp(generation + 1, 2), 8));
+        patch(path, recordOffset(reader, 2) + EventDescriptor.STAMP_OFFSET,
+            le(EventDescriptor.stamp(generation + 1, 2), 8));
         assertEquals(EventStatus.IN_FLIGHT, events(path).get(2).status());
     }
 
@@ -153,7 +154,8 @@ class ReaderDefenceTest
 
         final Path newer = dir.resolve("newer.hist");
         final byte[] n = bytes.clone();
-        System.arraycopy(le(FileHeaderDescriptor.FORMAT_VERSION + 1, 4), 0, n, FileHeaderDescriptor.FORMAT_VERSION_OFFSET, 4);
+        System.arraycopy(le(FileHeaderDescriptor.FORMAT_VERSION + 1, 4), 0, n,
+            FileHeaderDescriptor.FORMAT_VERSION_OFFSET, 4);
         Files.write(newer, n);
         assertRefused(newer, "newer than");
 

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.*;
 /**
  * One file opened under two paths in one process (here a hard link: a symlink is refused) gives two
  * HistoryFile instances, each with its own lock around list creation. Two threads creating lists through
- * them at once must still get one directory entry each: both claims carry the same pid, and a creator that took the other's claim for
+ * them at once must still get one directory entry each: both claims carry the same pid, and a creator that took
+ * the other's claim for
  * a dead process's leftover created its list in the same entry (found by the stress-tests module's
  * jcstress ListDirectoryTwoNamesTest).
  */
@@ -58,7 +59,8 @@ class SameFileTwoPathsTest
                 final int indexA = a.get(10, TimeUnit.SECONDS).index();
                 final int indexB = b.get(10, TimeUnit.SECONDS).index();
                 final int r = round;
-                assertNotEquals(indexA, indexB, () -> "round " + r + ": lists 'a' and 'b' share directory entry " + indexA);
+                assertNotEquals(indexA, indexB, () -> "round " + r +
+                    ": lists 'a' and 'b' share directory entry " + indexA);
                 final List<ListInfo> lists = HistoryReader.open(real).lists();
                 assertEquals(2, lists.size(), () -> "round " + r + ": " + lists);
                 assertEquals("a", lists.stream().filter(l -> l.index() == indexA).findFirst().orElseThrow().name());

@@ -200,7 +200,8 @@ public class AllocBenchmark
             }
             System.out.println("netty: leak detection " + ResourceLeakDetector.getLevel() +
                 ", thread-local cache for all threads " + PooledByteBufAllocator.defaultUseCacheForAllThreads() +
-                ", benchmark thread is a FastThreadLocalThread " + FastThreadLocalThread.currentThreadHasFastThreadLocal());
+                ", benchmark thread is a FastThreadLocalThread " +
+                FastThreadLocalThread.currentThreadHasFastThreadLocal());
         }
 
         @Override
@@ -247,7 +248,8 @@ public class AllocBenchmark
             // releases what it should hold back.
             if (method.equals("sharedHeapPoisonQuarantine") && summary.quarantinedBytes() < QUARANTINE_BYTES / 2)
             {
-                problems.add("the quarantine holds " + summary.quarantinedBytes() + " bytes of its " + QUARANTINE_BYTES +
+                problems.add("the quarantine holds " + summary.quarantinedBytes() +
+                    " bytes of its " + QUARANTINE_BYTES +
                     ": freed chunks are not held back");
             }
             if (historyFile != null)

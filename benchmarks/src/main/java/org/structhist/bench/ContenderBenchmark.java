@@ -235,8 +235,10 @@ public class ContenderBenchmark
                         }
                     }
                 }
-                System.out.println("jfr check: committed=" + committed.get() + ", in the dump (256 MiB cap): " + events +
-                    " events (" + withStackTrace + " with a stack trace), jdk.DataLoss: " + lostBytes + " bytes, dump " +
+                System.out.println("jfr check: committed=" + committed.get() +
+                    ", in the dump (256 MiB cap): " + events +
+                    " events (" + withStackTrace + " with a stack trace), jdk.DataLoss: " +
+                    lostBytes + " bytes, dump " +
                     Files.size(dump) + " bytes");
             }
             finally
@@ -500,7 +502,8 @@ public class ContenderBenchmark
         {
             directory = scratchDirectory("structhist-bench-log4j-");
             final boolean ownAppenders = params.getBenchmark().endsWith("TwoThreadsOwnObject");
-            final ConfigurationBuilder<BuiltConfiguration> builder = ConfigurationBuilderFactory.newConfigurationBuilder();
+            final ConfigurationBuilder<BuiltConfiguration> builder =
+                ConfigurationBuilderFactory.newConfigurationBuilder();
             builder.setConfigurationName("structhist-bench");
             builder.setStatusLevel(org.apache.logging.log4j.Level.WARN);
             builder.add(builder.newRootLogger(org.apache.logging.log4j.Level.OFF));
@@ -903,7 +906,8 @@ public class ContenderBenchmark
         System.out.println(what + ": events=" + history.length() + ", last text: " + history.lastText());
         if (!history.lastText().equals(expected))
         {
-            throw new IllegalStateException("opensips: last text is '" + history.lastText() + "', not '" + expected + "'");
+            throw new IllegalStateException("opensips: last text is '" + history.lastText() +
+                "', not '" + expected + "'");
         }
     }
 

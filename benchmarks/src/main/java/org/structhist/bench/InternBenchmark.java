@@ -74,7 +74,8 @@ public class InternBenchmark
         {
             if (!StructHistory.ENABLED)
             {
-                throw new IllegalStateException("InternBenchmark needs -Dstructhist=true: use -jvmArgsAppend, not -jvmArgs");
+                throw new IllegalStateException("InternBenchmark needs -Dstructhist=true: use " +
+                    "-jvmArgsAppend, not -jvmArgs");
             }
             formats = new String[distinct];
             for (int i = 0; i < distinct; i++)
@@ -82,7 +83,8 @@ public class InternBenchmark
                 formats[i] = "session " + i + " opened by %d";
             }
             final Path shm = Paths.get("/dev/shm");
-            directory = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")),
+            directory = Files.createTempDirectory(Files.isDirectory(shm) ? shm :
+                Paths.get(System.getProperty("java.io.tmpdir")),
                 "structhist-intern-bench-");
             file = HistoryFile.open(directory.resolve("intern.hist"), FileOptions.defaults().sizeBytes(32L << 20));
             list = file.list(LIST, ListOptions.window(1024).eventsPerObject(64).entrySize(128));

@@ -49,6 +49,10 @@ public final class LargeHistoryFiles
     private static final int EVENTS_PER_OBJECT = 64;
     private static final int SLOT_BYTES = 64 + EVENTS_PER_OBJECT * 64;
 
+    private LargeHistoryFiles()
+    {
+    }
+
     public static void main(final String[] args) throws IOException
     {
         if (!StructHistory.ENABLED || args.length != 3)

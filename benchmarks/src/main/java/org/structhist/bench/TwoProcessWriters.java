@@ -81,7 +81,8 @@ public final class TwoProcessWriters
                 case "--dir" -> dir = Paths.get(args[++i]);
                 default ->
                 {
-                    System.err.println("usage: TwoProcessWriters [--seconds 5] [--rounds 3] [--same-object] [--dir DIR]");
+                    System.err.println("usage: TwoProcessWriters [--seconds 5] [--rounds 3] " +
+                        "[--same-object] [--dir DIR]");
                     System.exit(2);
                 }
             }
@@ -121,7 +122,8 @@ public final class TwoProcessWriters
                 now = System.nanoTime();
             }
             while (now < deadline);
-            System.out.println("pid=" + ProcessHandle.current().pid() + " events=" + events + " nanos=" + (now - start) +
+            System.out.println("pid=" + ProcessHandle.current().pid() + " events=" + events +
+                " nanos=" + (now - start) +
                 " late=" + late);
         }
     }

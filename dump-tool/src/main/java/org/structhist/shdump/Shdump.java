@@ -38,7 +38,9 @@ import java.util.concurrent.Callable;
     versionProvider = Shdump.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its objects, walks the history of one, audits every history for refcount and lifetime bugs. Reads a shared heap file too: its chunks per size class, the chunks dead processes leaked, one chunk and its bytes.",
+    description = "Reads a structhist history file, left by a dead process or being written by live ones: lists its " +
+    "objects, walks the history of one, audits every history for refcount and lifetime bugs. Reads a shared heap " +
+    "file too: its chunks per size class, the chunks dead processes leaked, one chunk and its bytes.",
     subcommands = {
         InfoCommand.class,
         ObjectsCommand.class,

@@ -36,7 +36,8 @@ class AddressTest
         {
             final CommandLine.TypeConversionException ex =
                 assertThrows(CommandLine.TypeConversionException.class, () -> Address.parse(bad), bad);
-            assertEquals("'" + bad + "' is not an address: give it as hex (0x7f95acf6ea60) or decimal", ex.getMessage());
+            assertEquals("'" + bad +
+                "' is not an address: give it as hex (0x7f95acf6ea60) or decimal", ex.getMessage());
         }
     }
 }

@@ -121,7 +121,8 @@ class CheckCommandTest
     void everyAnomalyKindIsFoundOnce()
     {
         final Cli.Result result = Cli.on(bugs, "check").exits(ExitCode.FOUND).errEmpty();
-        assertTrue(result.lines().get(0).matches("ANOMALY +LIST +ADDRESS +GEN +# +TIME \\(UTC\\) +PID +THREAD +VERB +DETAIL"),
+        assertTrue(result.lines().get(0)
+            .matches("ANOMALY +LIST +ADDRESS +GEN +# +TIME \\(UTC\\) +PID +THREAD +VERB +DETAIL"),
             result.describe());
         final Map<String, List<String>> rows = rows(result);
         assertEquals(List.of("CORRUPT_RECORD 0x5", "CORRUPT_RECORD 0x6", "DESTROY_WITH_REFS 0x4", "DOUBLE_DESTROY 0x3",
@@ -136,9 +137,11 @@ class CheckCommandTest
         assertRow(rows, "USE_AFTER_DESTROY 0x1", "bugs", "3", "SEND",
             "event after DESTROY (use after free): 1 event after DESTROY #2 [SEND #3]; cause: " + thread +
                 " used it after " + thread + " destroyed it at #2");
-        assertRow(rows, "REFCOUNT_BELOW_ZERO 0x2", "bugs", "2", "UNREF", "refcount below zero: refcount -1 [UNREF #2]; " +
+        assertRow(rows, "REFCOUNT_BELOW_ZERO 0x2", "bugs", "2", "UNREF",
+            "refcount below zero: refcount -1 [UNREF #2]; " +
             "cause: " + thread + " released 2 references where it held 1 (#2 is one too many)");
-        assertRow(rows, "DOUBLE_DESTROY 0x3", "bugs", "3", "DESTROY", "DESTROY twice: first DESTROY was #2 [DESTROY #3]");
+        assertRow(rows, "DOUBLE_DESTROY 0x3", "bugs", "3", "DESTROY",
+            "DESTROY twice: first DESTROY was #2 [DESTROY #3]");
         assertRow(rows, "DESTROY_WITH_REFS 0x4", "bugs", "3", "DESTROY",
             "DESTROY while references remain: refcount 1 [DESTROY #3]; cause: " + thread +
                 " still held 1 reference when it was destroyed");
@@ -156,7 +159,8 @@ class CheckCommandTest
         assertTrue(rows.get("CORRUPT_RECORD 0x5").get(6).equals("a record fails its checksum or stamp (stray write): " +
             "CHECKSUM_MISMATCH"), rows.get("CORRUPT_RECORD 0x5").toString());
         assertEquals(List.of("CORRUPT_RECORD", "bugs", "0x6", "1", "0"), rows.get("CORRUPT_RECORD 0x6").subList(0, 5));
-        assertTrue(rows.get("CORRUPT_RECORD 0x6").get(6).endsWith(": CORRUPT"), rows.get("CORRUPT_RECORD 0x6").toString());
+        assertTrue(rows.get("CORRUPT_RECORD 0x6").get(6).endsWith(": CORRUPT"),
+            rows.get("CORRUPT_RECORD 0x6").toString());
         assertEquals(List.of("WRITER_DIED_MID_RECORD", "bugs", "0x7", "1", "1", String.valueOf(DEAD_PID),
             "a writer died mid-record: writer " + DEAD_PID + " died mid-record (not the last record)"),
             rows.get("WRITER_DIED_MID_RECORD 0x7"));
@@ -185,8 +189,10 @@ class CheckCommandTest
         Cli.on(bugs, "--obj", "0x1").exits(ExitCode.OK)
             .outContains("! USE_AFTER_DESTROY  #3  event after DESTROY (use after free) (1 event after DESTROY #2)");
         final Cli.Result died = Cli.on(bugs, "--obj", "0x8").exits(ExitCode.OK);
-        assertTrue(died.linesWith("[writer " + DEAD_PID + " died mid-record]").get(0).strip().startsWith("1 "), died.describe());
-        died.outContains("! WRITER_DIED_MID_RECORD  #1  a writer died mid-record (writer " + DEAD_PID + " died mid-record)");
+        assertTrue(died.linesWith("[writer " + DEAD_PID + " died mid-record]").get(0).strip()
+            .startsWith("1 "), died.describe());
+        died.outContains("! WRITER_DIED_MID_RECORD  #1  a writer died mid-record (writer " +
+            DEAD_PID + " died mid-record)");
         Cli.on(bugs, "--obj", "0x6").exits(ExitCode.OK).outContains("[corrupt record: a stamp no writer leaves]");
         final Cli.Result occupant = Cli.on(bugs, "--obj", "0x12").exits(ExitCode.OK);
         if (attributed)
@@ -244,9 +250,12 @@ class CheckCommandTest
         assertEquals("{\"type\":\"summary\",\"histories\":10,\"withAnomalies\":8,\"anomalies\":8,\"information\":1}",
             lines.get(9));
         final String uad = result.linesWith("USE_AFTER_DESTROY").get(0);
-        assertTrue(uad.matches("\\{\"type\":\"anomaly\",\"kind\":\"USE_AFTER_DESTROY\",\"list\":\"bugs\",\"address\":\"0x1\"," +
-            "\"generation\":1,\"detail\":\"1 event after DESTROY #2\",\"position\":3,\"pid\":" + PID + ",\"verb\":\"SEND\"," +
-            "\"message\":\"SEND #3\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\",\"thread\":\"[^\"]+\",\"information\":false," +
+        assertTrue(uad.matches("\\{\"type\":\"anomaly\",\"kind\":\"USE_AFTER_DESTROY\"," +
+            "\"list\":\"bugs\",\"address\":\"0x1\"," +
+            "\"generation\":1,\"detail\":\"1 event after DESTROY #2\",\"position\":3,\"pid\":" +
+            PID + ",\"verb\":\"SEND\"," +
+            "\"message\":\"SEND #3\",\"time\":\"\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\",\"thread\":\"[^\"]+\"," +
+            "\"information\":false," +
             "\"cause\":\"[^\"]+ used it after [^\"]+ destroyed it at #2\",\"causePosition\":3}"), uad);
         assertEquals(attributed ?
             "{\"type\":\"anomaly\",\"kind\":\"STALE_HANDLE_EVENTS\",\"list\":\"stale\",\"address\":null," +
@@ -256,7 +265,8 @@ class CheckCommandTest
                 "\"generation\":2,\"detail\":\"2 refused through handles of this slot's earlier occupants\"," +
                 "\"information\":true}", result.linesWith("STALE_HANDLE_EVENTS").get(0));
         final String died = result.linesWith("\"address\":\"0x8\"").get(0);
-        assertTrue(died.endsWith("\"detail\":\"writer " + DEAD_PID + " died mid-record\",\"position\":1,\"pid\":" + DEAD_PID +
+        assertTrue(died.endsWith("\"detail\":\"writer " + DEAD_PID +
+            " died mid-record\",\"position\":1,\"pid\":" + DEAD_PID +
             ",\"information\":false}"), "a record that is not an event has no verb, message or time: " + died);
     }
 
@@ -306,16 +316,19 @@ class CheckCommandTest
             threads.log(TestVerb.SEND, "text %s", "not a number");
             final History inFlight = conn.push(0x204);
             log(inFlight, TestVerb.REF, TestVerb.SEND);
-            final HistoryList other2 = file.list("exactly full", ListOptions.window(2).eventsPerObject(4).pinnedFirst(1));
+            final HistoryList other2 =
+                file.list("exactly full", ListOptions.window(2).eventsPerObject(4).pinnedFirst(1));
             log(other2.push(0x300), TestVerb.REF, TestVerb.SEND, TestVerb.SEND, TestVerb.UNREF);
             log(other2.push(0x301), TestVerb.REF, TestVerb.SEND, TestVerb.SEND, TestVerb.UNREF, TestVerb.DESTROY);
             Histories.patch(clean, Histories.recordOffset(Histories.incarnation(clean, 0x204), 1) +
                 EventDescriptor.STAMP_OFFSET, 0, 8);
 
             final Cli.Result result = Cli.on(clean, "check").exits(ExitCode.OK).errEmpty();
-            assertEquals(List.of("no anomalies in 10 histories checked (0 with anomalies) in " + clean), result.lines());
+            assertEquals(List.of("no anomalies in 10 histories checked (0 with anomalies) in " + clean),
+                result.lines());
             Cli.on(clean, "check", "--json").exits(ExitCode.OK)
-                .outContains("{\"type\":\"summary\",\"histories\":10,\"withAnomalies\":0,\"anomalies\":0,\"information\":0}");
+                .outContains("{\"type\":\"summary\",\"histories\":10,\"withAnomalies\":0," +
+                "\"anomalies\":0,\"information\":0}");
             final Cli.Result objects = Cli.on(clean, "objects").exits(ExitCode.OK);
             assertTrue(objects.lines().stream().skip(1).allMatch(l -> l.split(" {2,}").length == 8),
                 () -> "no flags" + objects.describe());
@@ -381,7 +394,8 @@ class CheckCommandTest
             conn.push(0x901).log(TestVerb.REF, "reuse after free");
             final Cli.Result result = Cli.on(path, "check").exits(ExitCode.FOUND).errEmpty();
             assertEquals(List.of("PUSHED_WHILE_LIVE 0x900"), List.copyOf(rows(result).keySet()), result.describe());
-            assertEquals("address pushed again while its previous incarnation in this list is live (handed out twice, " +
+            assertEquals("address pushed again while its previous incarnation in this list is " +
+                "live (handed out twice, " +
                 "or a destroy is missing): push #0 (gen 1) of the same address had no DESTROY and no unref() before " +
                 "this push", rows(result).get("PUSHED_WHILE_LIVE 0x900").get(4));
             Cli.on(path, "objects").exits(ExitCode.OK).outContains("TWICE");

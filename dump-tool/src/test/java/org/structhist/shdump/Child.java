@@ -107,7 +107,8 @@ final class Child implements AutoCloseable
             if (System.nanoTime() - deadline > 0)
             {
                 close();
-                return fail("no line starting with '" + prefix + "' within " + timeout + "; child killed\n" + describe());
+                return fail("no line starting with '" + prefix + "' within " + timeout +
+                    "; child killed\n" + describe());
             }
             Thread.sleep(10);
         }
@@ -146,7 +147,8 @@ final class Child implements AutoCloseable
 
     String describe()
     {
-        return "--- child pid " + process.pid() + (process.isAlive() ? " (running)" : " (exit " + process.exitValue() + ")") +
+        return "--- child pid " + process.pid() +
+            (process.isAlive() ? " (running)" : " (exit " + process.exitValue() + ")") +
             "\n--- stdout:\n" + out.text() + "--- stderr:\n" + err.text();
     }
 

@@ -120,7 +120,8 @@ class CliManualTest
         collect(ExportFixture.run("heap", "--heap-file", heapFile.toString(), "--json", "--leaks"), fieldsByType);
         collect(ExportFixture.run("heap", "--heap-file", heapFile.toString(), "--json", "--addr",
             Address.format(address)), fieldsByType);
-        final Run show = ExportFixture.run("--file", heapHistory.toString(), "--heap-file", heapFile.toString(), "--obj",
+        final Run show =
+            ExportFixture.run("--file", heapHistory.toString(), "--heap-file", heapFile.toString(), "--obj",
             Address.format(address), "--json");
         collect(show, fieldsByType);
         assertEquals(Set.of("file", "list", "writer", "incarnation", "event", "anomaly", "summary", "heap", "sizeClass",

@@ -86,9 +86,11 @@ class DemoCommandTest
         assertTrue(check >= 0 && show > check, "steps 2 and 3 missing or out of order\n" + run.all());
         // One bug in the whole file, on the crashed connection; the other lines are the crash's leaks.
         final List<String> anomalies = out.substring(check, show).lines()
-            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") && !l.startsWith("LEAK_AT_DEATH")).toList();
+            .filter(l -> l.matches("[A-Z_]+ {2}.*") && !l.startsWith("ANOMALY") &&
+            !l.startsWith("LEAK_AT_DEATH")).toList();
         assertEquals(1, anomalies.size(), "one bug, none elsewhere\n" + run.all());
-        assertTrue(anomalies.get(0).startsWith("DESTROY_WITH_REFS") && anomalies.get(0).contains(address), anomalies.get(0));
+        assertTrue(anomalies.get(0).startsWith("DESTROY_WITH_REFS") &&
+            anomalies.get(0).contains(address), anomalies.get(0));
         assertTrue(out.substring(check, show).contains("LEAK_AT_DEATH"), "the crash leaves live connections\n" + out);
 
         final List<Row> rows = new ArrayList<>();
@@ -123,7 +125,8 @@ class DemoCommandTest
         assertEquals("tcpworker async write, (0)", rows.get(destroy - 1).message(), out);
         assertEquals("tcpworker async write, (1)", rows.get(destroy - 2).message(), out);
         final String cause = destroyRow.thread() + " released ";
-        final Matcher causeLine = Pattern.compile("cause: " + Pattern.quote(cause) + "(\\d+) references where it held (\\d+) " +
+        final Matcher causeLine =
+            Pattern.compile("cause: " + Pattern.quote(cause) + "(\\d+) references where it held (\\d+) " +
             "\\(#" + rows.get(destroy - 1).position() + " is one too many\\)").matcher(out);
         assertTrue(causeLine.find(), "the cause names the worker's extra unref\n" + out);
         assertEquals(Integer.parseInt(causeLine.group(1)) - 1, Integer.parseInt(causeLine.group(2)), causeLine.group());
@@ -333,14 +336,30 @@ class DemoCommandTest
     @Test
     void benchServesEveryConnectionInEachConfiguration()
     {
-        final Run run = shdump("--no-color", "demo", "--bench", "30");
+        final Run run = shdump("--no-color", "demo", "--bench", "30", "--warmup", "20");
         assertEquals(0, run.code(), run.all());
+        assertTrue(run.out().contains("each run serves 20 connections to warm up (not counted), then measures 30"),
+            run.out());
         for (final String config : List.of("history off", "history on, exact clock", "history on, coarse clock"))
         {
             assertEquals(5, run.out().lines().filter(l -> l.matches("  round \\d  " + Pattern.quote(config) +
                 " +\\d+ connections/s")).count(), config + "\n" + run.out());
+            assertEquals(1, run.out().lines().filter(l -> l.matches("  " + Pattern.quote(config) +
+                " +\\d+ connections/s  \\(runs \\d+ to \\d+.*\\)")).count(), config + "\n" + run.out());
         }
-        assertTrue(run.out().contains(" x off)"), run.out());
+        assertTrue(run.out().contains(" x off, per round "), run.out());
+    }
+
+    @Test
+    void warmupGoesWithBenchOnly()
+    {
+        final Run alone = shdump("--no-color", "demo", "--warmup", "10");
+        assertEquals(ExitCode.USAGE, alone.code(), alone.all());
+        assertTrue(alone.err().contains("--warmup sets the warm-up of --bench"), alone.all());
+        assertFalse(alone.out().contains("SIGSEGV"), "no server ran\n" + alone.all());
+        final Run negative = shdump("--no-color", "demo", "--bench", "10", "--warmup", "-1");
+        assertEquals(ExitCode.USAGE, negative.code(), negative.all());
+        assertTrue(negative.err().contains("--warmup needs 0 to 1000000 connections, not -1"), negative.all());
     }
 
     /** check's last line: "N anomalies in M histories checked (...) in FILE". */

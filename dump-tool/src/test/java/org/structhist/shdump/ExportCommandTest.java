@@ -29,7 +29,6 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code shdump export}: both formats carry every event, and the output file is all or nothing. */
@@ -37,7 +36,8 @@ class ExportCommandTest
 {
     /** The field names of the JSON lines, in order: scripts rely on them (docs/CLI.md). */
     private static final List<String> INCARNATION_FIELDS = List.of("type", "list", "address", "generation",
-        "incarnation", "push", "handle", "headerValid", "creatorPid", "creatorThread", "pushed", "state", "events", "dropped", "staleDropped",
+        "incarnation", "push", "handle", "headerValid", "creatorPid", "creatorThread", "pushed", "state", "events",
+        "dropped", "staleDropped",
         "refs", "anomalies");
     private static final List<String> EVENT_FIELDS = List.of("type", "list", "address", "generation", "position",
         "status", "time", "timeNanos", "coarseClock", "pid", "threadId", "thread", "verb", "effect", "format", "args",
@@ -113,7 +113,8 @@ class ExportCommandTest
     @Test
     void jsonRefsFollowTheVerbsAndTextSurvivesEscaping() throws IOException
     {
-        final Run run = export("--format", "json", "--obj", Address.format(ExportFixture.CONNECTION), "--list", "TCP con",
+        final Run run =
+            export("--format", "json", "--obj", Address.format(ExportFixture.CONNECTION), "--list", "TCP con",
             "-o", "-");
         assertEquals(0, run.code(), run.err());
         final List<Map<String, Object>> lines = jsonLines(run.out());
@@ -130,9 +131,11 @@ class ExportCommandTest
 
         // After events were dropped, refs is counted back from the writer's net of every claimed event (the
         // dropped ones too); a file that does not keep the net has it null from there on.
-        final List<Map<String, Object>> chatty = jsonLines(export("--format", "json", "--list", "short", "-o", "-").out());
+        final List<Map<String, Object>> chatty =
+            jsonLines(export("--format", "json", "--list", "short", "-o", "-").out());
         assertEquals(BigDecimal.valueOf(3), chatty.get(0).get("dropped"));
-        assertEquals(List.of("0", "1", "5", "6"), chatty.stream().skip(1).map(l -> l.get("position").toString()).toList());
+        assertEquals(List.of("0", "1", "5", "6"),
+            chatty.stream().skip(1).map(l -> l.get("position").toString()).toList());
         assertEquals(BigDecimal.ZERO, chatty.get(2).get("refs"));
         assertTrue(chatty.get(3).containsKey("refs"));
         assertEquals(BigDecimal.ZERO, chatty.get(3).get("refs"));
@@ -187,7 +190,8 @@ class ExportCommandTest
             {
                 final BigDecimal pid = BigDecimal.valueOf(list.index() + 1);
                 assertEquals(1, events.stream().filter(e -> "process_name".equals(e.get("name")) &&
-                    pid.equals(e.get("pid")) && ("list " + list.name()).equals(map(e.get("args")).get("name"))).count());
+                    pid.equals(e.get("pid")) &&
+                    ("list " + list.name()).equals(map(e.get("args")).get("name"))).count());
                 for (final Incarnation incarnation : reader.incarnations(list))
                 {
                     final BigDecimal tid = BigDecimal.valueOf(((long)list.index() << 24) + incarnation.slot() + 1);
@@ -223,7 +227,8 @@ class ExportCommandTest
         assertEquals("anomaly", useAfterDestroy.get("cat"));
         assertEquals(BigDecimal.valueOf(5), map(useAfterDestroy.get("args")).get("position"));
         assertEquals("anomaly", only(events, e -> "REFCOUNT_BELOW_ZERO".equals(e.get("name"))).get("cat"));
-        assertEquals(BigDecimal.valueOf(3), map(only(events, e -> "dropped".equals(e.get("cat"))).get("args")).get("dropped"));
+        assertEquals(BigDecimal.valueOf(3),
+            map(only(events, e -> "dropped".equals(e.get("cat"))).get("args")).get("dropped"));
     }
 
     /** Perfetto keys threads by tid alone: one tid under two pids would merge or split tracks. */
@@ -301,7 +306,8 @@ class ExportCommandTest
     {
         final Path file = outDir.resolve("x.json");
         final Path missing = outDir.resolve("missing.hist");
-        final Run run = ExportFixture.run("--file", missing.toString(), "export", "--format", "json", "-o", file.toString());
+        final Run run =
+            ExportFixture.run("--file", missing.toString(), "export", "--format", "json", "-o", file.toString());
         assertEquals(ExitCode.BAD_FILE, run.code());
         assertEquals("shdump: " + missing + " does not exist", run.err().strip());
         assertFalse(Files.exists(file));
@@ -353,12 +359,15 @@ class ExportCommandTest
     void objAndListSelect() throws IOException
     {
         final String address = Address.format(ExportFixture.CONNECTION);
-        assertEquals(List.of("TCP con", "UDP sock"), incarnationLists(export("--format", "json", "--obj", address, "-o", "-")));
+        assertEquals(List.of("TCP con", "UDP sock"),
+            incarnationLists(export("--format", "json", "--obj", address, "-o", "-")));
         assertEquals(List.of("UDP sock"),
             incarnationLists(export("--format", "json", "--obj", address, "--list", "UDP sock", "-o", "-")));
-        assertEquals(List.of("TCP con", "TCP con"), incarnationLists(export("--format", "json", "--list", "TCP con", "-o", "-")));
+        assertEquals(List.of("TCP con", "TCP con"),
+            incarnationLists(export("--format", "json", "--list", "TCP con", "-o", "-")));
 
-        final Map<String, Object> trace = StrictJson.object(export("--format", "chrome", "--list", "short", "-o", "-").out());
+        final Map<String, Object> trace =
+            StrictJson.object(export("--format", "chrome", "--list", "short", "-o", "-").out());
         assertEquals(Set.of(BigDecimal.valueOf(3)),
             maps(trace.get("traceEvents")).stream().map(e -> e.get("pid")).collect(Collectors.toSet()));
     }

@@ -30,7 +30,8 @@ public final class Golden
     /** Set to regenerate the golden files. */
     public static final String UPDATE_PROPERTY = "golden.update";
 
-    private static final Pattern DATE_TIME = Pattern.compile("\\b\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\b");
+    private static final Pattern DATE_TIME =
+        Pattern.compile("\\b\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\b");
     private static final Pattern TIME_OF_DAY = Pattern.compile("\\b\\d\\d:\\d\\d:\\d\\d\\.\\d{6}\\b");
     /** Times.delta (+12us, +1.204ms, +3.500s) with its padding, in the right-aligned DELTA column. */
     private static final Pattern DELTA = Pattern.compile(" +[+-]\\d+(us|\\.\\d{3}ms|\\.\\d{3}s)(?= )");
@@ -48,7 +49,8 @@ public final class Golden
     /** Where the golden files are: in the sources, so that an update needs no rebuild. */
     public static Path directory()
     {
-        return Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "src", "test", "resources", "golden");
+        return Paths.get(System.getProperty("basedir", System.getProperty("user.dir")), "src",
+            "test", "resources", "golden");
     }
 
     /** {@code text} with what varies from run to run replaced by placeholders. */
@@ -69,7 +71,8 @@ public final class Golden
     /** Runs of spaces collapsed and trailing ones dropped: the comparison is blind to column widths. */
     static String columnsBlind(final String text)
     {
-        return text.lines().map(l -> SPACES.matcher(l).replaceAll("  ").stripTrailing()).collect(Collectors.joining("\n"));
+        return text.lines().map(l -> SPACES.matcher(l).replaceAll("  ").stripTrailing())
+            .collect(Collectors.joining("\n"));
     }
 
     /** Asserts that the normalised {@code actual} matches golden file {@code name}, or rewrites it. */
@@ -92,7 +95,8 @@ public final class Golden
             }
             final String expected = Files.readString(golden, StandardCharsets.UTF_8);
             assertEquals(columnsBlind(expected), columnsBlind(normalised), () -> "output differs from " + golden +
-                " (columns widths aside; -D" + UPDATE_PROPERTY + "=true rewrites it). Normalised output:\n" + normalised);
+                " (columns widths aside; -D" + UPDATE_PROPERTY +
+                "=true rewrites it). Normalised output:\n" + normalised);
         }
         catch (final IOException ex)
         {

@@ -240,11 +240,13 @@ class GoldenOutputTest
     {
         final Path file = Path.of("/tmp/x/a.hist");
         assertEquals("<FILE>  <PID>  YYYY-MM-DD hh:mm:ss.uuuuuu  hh:mm:ss.uuuuuu       +dt  <ago>    pid 4242",
-            Golden.normalise("/tmp/x/a.hist  4241  2026-11-22 05:43:28.123456  05:43:28.123456  +1.204ms  3 s ago  pid 4242",
+            Golden.normalise("/tmp/x/a.hist  4241  2026-11-22 05:43:28.123456  05:43:28.123456  " +
+            "+1.204ms  3 s ago  pid 4242",
                 file, 4241));
         assertEquals("  #   +dt  x", Golden.normalise("  #  -9us  x", file, 1));
         assertEquals("{\"time\":\"<time>\",\"timeNanos\":<n>,\"pid\":<PID>,\"position\":12}",
-            Golden.normalise("{\"time\":\"2026-11-22T05:43:28.123456789Z\",\"timeNanos\":1795326208123456789,\"pid\":77," +
+            Golden.normalise("{\"time\":\"2026-11-22T05:43:28.123456789Z\"," +
+            "\"timeNanos\":1795326208123456789,\"pid\":77," +
                 "\"position\":12}", file, 77));
         assertEquals(Golden.columnsBlind("a  b     c\n  d  "), Golden.columnsBlind("a     b  c\n  d"));
         assertTrue(!Golden.columnsBlind("a b").equals(Golden.columnsBlind("a  b")), "one space is not a column break");

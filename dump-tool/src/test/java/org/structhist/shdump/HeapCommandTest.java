@@ -192,7 +192,8 @@ class HeapCommandTest
         assertEquals(number(192), first.get("quarantinedBytes"));
         assertEquals(number(summary.allocatedChunks()), first.get("allocatedChunks"));
         assertEquals(number(0), first.get("leakedChunks"));
-        final List<Map<String, Object>> classes = lines.stream().filter(l -> l.get("type").equals("sizeClass")).toList();
+        final List<Map<String, Object>> classes =
+            lines.stream().filter(l -> l.get("type").equals("sizeClass")).toList();
         assertEquals(summary.classes().size(), classes.size());
         for (int i = 0; i < classes.size(); i++)
         {
@@ -228,7 +229,8 @@ class HeapCommandTest
             .outContains("  header at     " + hex(small[0] - 48) + "\n")
             .outContains("  history       handle 0x")
             .outContains("payload: 40 bytes requested\n");
-        assertTrue(result.linesWith("allocated at").get(0).matches("  allocated at  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC"),
+        assertTrue(result.linesWith("allocated at").get(0)
+            .matches("  allocated at  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC"),
             result.describe());
         // The greeting (30 bytes), then the zeros of a never-used chunk, 40 bytes in all.
         assertEquals(List.of(
@@ -242,18 +244,22 @@ class HeapCommandTest
     void anAddressInsideAPayloadOrAHeader()
     {
         heap(heapPath, "--addr", hex(small[0] + 20)).exits(ExitCode.OK).errEmpty()
-            .outContains("chunk " + hex(small[0]) + " of " + heapPath + ": " + hex(small[0] + 20) + " is 20 bytes into chunk " +
+            .outContains("chunk " + hex(small[0]) + " of " + heapPath + ": " + hex(small[0] + 20) +
+            " is 20 bytes into chunk " +
                 hex(small[0]) + "\n")
             .outContains("|Hello, heap! 012|");
         heap(heapPath, "--addr", String.valueOf(small[0] - 8)).exits(ExitCode.OK).errEmpty()
-            .outContains(": " + hex(small[0] - 8) + " is the header of chunk " + hex(small[0]) + " (8 bytes before its payload)");
-        heap(heapPath, "--addr", hex(small[0] + 95 - 48)).exits(ExitCode.OK).outContains("is 47 bytes into chunk " + hex(small[0]));
+            .outContains(": " + hex(small[0] - 8) + " is the header of chunk " + hex(small[0]) +
+            " (8 bytes before its payload)");
+        heap(heapPath, "--addr", hex(small[0] + 95 - 48)).exits(ExitCode.OK)
+            .outContains("is 47 bytes into chunk " + hex(small[0]));
         // The next byte is the next chunk's header.
         heap(heapPath, "--addr", hex(small[0] + 48)).exits(ExitCode.OK)
             .outContains("is the header of chunk " + hex(small[0] + 96) + " (48 bytes before its payload)");
         final Cli.Result deep = heap(heapPath, "--addr", hex(large + 70_000), "--bytes", "0").exits(ExitCode.OK);
         deep.outContains("is 70000 bytes into chunk " + hex(large))
-            .outContains("size class    " + SizeClasses.classFor(100_000) + " (131072-byte chunks, 131024 payload bytes)")
+            .outContains("size class    " + SizeClasses.classFor(100_000) +
+            " (131072-byte chunks, 131024 payload bytes)")
             .outContains("payload: 100000 bytes requested\n  ... 100000 more bytes not shown (--bytes 0)\n");
     }
 
@@ -269,7 +275,8 @@ class HeapCommandTest
             lines.subList(lines.size() - 3, lines.size()));
         // The default is 256: a 1000-byte payload shows 16 lines.
         final Cli.Result medium0 = heap(heapPath, "--addr", hex(medium[0])).exits(ExitCode.OK);
-        assertEquals(16, medium0.lines().stream().filter(l -> l.matches("  00[0-9a-f]0  .*")).count(), medium0.describe());
+        assertEquals(16,
+            medium0.lines().stream().filter(l -> l.matches("  00[0-9a-f]0  .*")).count(), medium0.describe());
         medium0.outContains("  ... 744 more bytes not shown (--bytes 256)");
     }
 
@@ -282,9 +289,11 @@ class HeapCommandTest
             .outContains("  freed by      pid " + PID + "\n");
         // Poisoned when freed: 0xde over the whole payload.
         final List<String> lines = quarantined.lines();
-        assertEquals("  0020  de de de de de de de de                           |........|", lines.get(lines.size() - 1));
+        assertEquals("  0020  de de de de de de de de                           |........|",
+            lines.get(lines.size() - 1));
         heap(heapPath, "--addr", hex(small[7])).exits(ExitCode.OK)
-            .outContains("  state         allocated\n").outContains("  generation    2\n").outContains("  freed by      -\n");
+            .outContains("  state         allocated\n").outContains("  generation    2\n")
+            .outContains("  freed by      -\n");
         // A chunk of the page never handed out: free, generation 0, no owner.
         heap(heapPath, "--addr", hex(small[9] + 96)).exits(ExitCode.OK)
             .outContains("  state         free\n").outContains("  allocated by  none\n")
@@ -295,7 +304,8 @@ class HeapCommandTest
     @Test
     void anAddressNoChunkHolds()
     {
-        heap(heapPath, "--addr", "0x10").exits(ExitCode.FOUND).saysOneSentence("no chunk of " + heapPath + " holds 0x10: " +
+        heap(heapPath, "--addr", "0x10").exits(ExitCode.FOUND)
+            .saysOneSentence("no chunk of " + heapPath + " holds 0x10: " +
             "it is in the file's header, page table or quarantine ring (chunks start at 0x30000)");
         heap(heapPath, "--addr", hex(Heaps.CAPACITY)).exits(ExitCode.FOUND)
             .saysOneSentence("holds 0x100000: it is past the end of the 1048576-byte file");
@@ -311,14 +321,16 @@ class HeapCommandTest
     @Test
     void theChunkAsJson()
     {
-        final Cli.Result result = heap(heapPath, "--addr", hex(small[0] + 4), "--json", "--bytes", "32").exits(ExitCode.OK)
+        final Cli.Result result =
+            heap(heapPath, "--addr", hex(small[0] + 4), "--json", "--bytes", "32").exits(ExitCode.OK)
             .errEmpty();
         final List<Map<String, Object>> lines = ExportCommandTest.jsonLines(result.out());
         assertEquals(1, lines.size());
         final Map<String, Object> chunk = lines.get(0);
         final ChunkInfo info = HeapReader.open(heapPath).chunkAt(small[0]);
         assertEquals(List.of("type", "query", "offset", "address", "header", "state", "sizeClass", "chunkSize",
-            "requestedSize", "generation", "ownerPid", "ownerAlive", "allocated", "freedByPid", "historyHandle", "payload",
+            "requestedSize", "generation", "ownerPid", "ownerAlive", "allocated", "freedByPid",
+            "historyHandle", "payload",
             "payloadShown", "payloadLeftOut"), List.copyOf(chunk.keySet()));
         assertEquals("chunk", chunk.get("type"));
         assertEquals(hex(small[0] + 4), chunk.get("query"));
@@ -339,7 +351,8 @@ class HeapCommandTest
         assertEquals(number(32), chunk.get("payloadShown"));
         assertEquals(number(8), chunk.get("payloadLeftOut"));
 
-        final Map<String, Object> fresh = ExportCommandTest.jsonLines(heap(heapPath, "--addr", hex(small[9] + 96), "--json")
+        final Map<String, Object> fresh =
+            ExportCommandTest.jsonLines(heap(heapPath, "--addr", hex(small[9] + 96), "--json")
             .exits(ExitCode.OK).out()).get(0);
         assertNull(fresh.get("ownerAlive"), "no owner: alive or not is unknown");
         assertNull(fresh.get("allocated"));
@@ -355,7 +368,8 @@ class HeapCommandTest
         final long bytes = 3 * 96 + chunkSize(5000);
         assertEquals(List.of(
             "PID CHUNKS BYTES ADDRESSES",
-            childPid + " 4 " + bytes + " " + LEAKED.stream().sorted().map(HeapCommandTest::hex).collect(Collectors.joining(" ")),
+            childPid + " 4 " + bytes + " " +
+            LEAKED.stream().sorted().map(HeapCommandTest::hex).collect(Collectors.joining(" ")),
             "4 chunks (" + bytes + " bytes) still allocated by 1 dead process; --leaks lists every one"),
             section(result, "leaks"));
         result.outContains("created by pid " + childPid);
@@ -422,11 +436,13 @@ class HeapCommandTest
         // [7]: allocated, freed, allocated again: two histories in "shm", the second is the chunk's allocation now.
         final Cli.Result reused = Cli.on(historyPath, "--obj", hex(small[7]), "--heap-file", heapPath.toString())
             .exits(ExitCode.OK).errEmpty();
-        final String now = "  heap: " + hex(small[7]) + " is chunk " + hex(small[7]) + ", allocated, generation 2, owner pid " +
+        final String now = "  heap: " + hex(small[7]) + " is chunk " + hex(small[7]) +
+            ", allocated, generation 2, owner pid " +
             PID + " (alive)";
         assertEquals(List.of(now, now + ", this history's allocation"), reused.linesWith("  heap: "));
         final List<String> lines = reused.lines();
-        assertTrue(lines.get(1).equals(now) && lines.get(0).startsWith("shm  " + hex(small[7]) + "  incarnation 1  gen "), reused.describe());
+        assertTrue(lines.get(1).equals(now) &&
+            lines.get(0).startsWith("shm  " + hex(small[7]) + "  incarnation 1  gen "), reused.describe());
 
         // The same through show, with the option before the command, as --file may be.
         Cli.run("--no-color", "--heap-file", heapPath.toString(), "show", "--file", historyPath.toString(), "--obj",
@@ -434,7 +450,8 @@ class HeapCommandTest
             .outContains("  heap: " + hex(small[8]) + " is chunk " + hex(small[8]) + ", quarantined, generation 1, " +
                 "last allocated by pid " + PID + " (alive), freed by pid " + PID + ", this history's allocation\n");
         Cli.on(historyPath, "--obj", hex(interior), "--heap-file", heapPath.toString()).exits(ExitCode.OK)
-            .outContains("  heap: " + hex(interior) + " is 16 bytes into chunk " + hex(small[0]) + ", allocated, generation 1");
+            .outContains("  heap: " + hex(interior) + " is 16 bytes into chunk " + hex(small[0]) +
+            ", allocated, generation 1");
         Cli.on(historyPath, "show", "--obj", hex(NO_CHUNK), "--heap-file", heapPath.toString()).exits(ExitCode.OK)
             .outContains("  heap: no chunk of " + heapPath + " holds 0x10\n");
     }
@@ -457,7 +474,8 @@ class HeapCommandTest
         final Map<String, Object> incarnation = lines.get(0);
         assertEquals("incarnation", incarnation.get("type"));
         final List<String> keys = List.copyOf(incarnation.keySet());
-        assertEquals("heapChunk", keys.get(keys.size() - 1), "the chunk comes last, after the fields show always prints");
+        assertEquals("heapChunk", keys.get(keys.size() - 1),
+            "the chunk comes last, after the fields show always prints");
         @SuppressWarnings("unchecked")
         final Map<String, Object> chunk = (Map<String, Object>)incarnation.get("heapChunk");
         assertEquals(hex(small[8]), chunk.get("address"));
@@ -467,7 +485,8 @@ class HeapCommandTest
         assertEquals(number(PID), chunk.get("freedByPid"));
         assertEquals(incarnation.get("handle"), chunk.get("historyHandle"));
         assertEquals(number(0), chunk.get("offset"));
-        final Map<String, Object> none = ExportCommandTest.jsonLines(Cli.on(historyPath, "--obj", hex(NO_CHUNK), "--json",
+        final Map<String, Object> none =
+            ExportCommandTest.jsonLines(Cli.on(historyPath, "--obj", hex(NO_CHUNK), "--json",
             "--heap-file", heapPath.toString()).exits(ExitCode.OK).out()).get(0);
         assertTrue(none.containsKey("heapChunk") && none.get("heapChunk") == null, none::toString);
     }
@@ -478,7 +497,8 @@ class HeapCommandTest
         final Cli.Result result = Cli.on(leakHistory, "--obj", hex(LEAKED.get(0)), "--heap-file", leakHeap.toString())
             .exits(ExitCode.OK).errEmpty();
         result.outContains("SHM_ALLOC").outContains("LEAK_AT_DEATH")
-            .outContains("  heap: " + hex(LEAKED.get(0)) + " is chunk " + hex(LEAKED.get(0)) + ", allocated, generation 1, " +
+            .outContains("  heap: " + hex(LEAKED.get(0)) + " is chunk " + hex(LEAKED.get(0)) +
+            ", allocated, generation 1, " +
                 "owner pid " + childPid + " (dead), this history's allocation\n");
     }
 
@@ -488,10 +508,13 @@ class HeapCommandTest
     void mistakesOnTheCommandLine()
     {
         Cli.run("heap").exits(ExitCode.USAGE).saysOneSentence("heap needs the heap file: --heap-file PATH");
-        heap(heapPath, "--addr", hex(small[0]), "--leaks").exits(ExitCode.USAGE).saysOneSentence("does not go with --addr");
+        heap(heapPath, "--addr", hex(small[0]), "--leaks").exits(ExitCode.USAGE)
+            .saysOneSentence("does not go with --addr");
         heap(heapPath, "--bytes", "16").exits(ExitCode.USAGE).saysOneSentence("give --addr too");
-        heap(heapPath, "--addr", hex(small[0]), "--bytes", "-1").exits(ExitCode.USAGE).saysOneSentence("--bytes must be 0 to 1048576, not -1");
-        heap(heapPath, "--addr", hex(small[0]), "--bytes", "1048577").exits(ExitCode.USAGE).saysOneSentence("not 1048577");
+        heap(heapPath, "--addr", hex(small[0]), "--bytes", "-1").exits(ExitCode.USAGE)
+            .saysOneSentence("--bytes must be 0 to 1048576, not -1");
+        heap(heapPath, "--addr", hex(small[0]), "--bytes", "1048577").exits(ExitCode.USAGE)
+            .saysOneSentence("not 1048577");
         final Cli.Result badAddress = heap(heapPath, "--addr", "0xzz").exits(ExitCode.USAGE).noStackTrace();
         assertTrue(badAddress.err().startsWith("shdump: Invalid value for option '--addr': '0xzz' is not an address"),
             badAddress.describe());

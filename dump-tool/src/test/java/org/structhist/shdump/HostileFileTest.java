@@ -100,7 +100,8 @@ class HostileFileTest
     /** Runs one shdump command under the time limit, measuring what this thread allocated. */
     private static Cli.Result run(final Path path, final String... command)
     {
-        final java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--file", path.toString(), "--no-color"));
+        final java.util.List<String> args =
+            new java.util.ArrayList<>(java.util.List.of("--file", path.toString(), "--no-color"));
         args.addAll(java.util.List.of(command));
         return HostileInputs.bounded(args.toArray(new String[0]), path);
     }
@@ -122,9 +123,11 @@ class HostileFileTest
         for (final String[] command : COMMANDS)
         {
             final Cli.Result result = run(path, command).noStackTrace();
-            assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND || result.code() == ExitCode.BAD_FILE,
+            assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND ||
+                result.code() == ExitCode.BAD_FILE,
                 () -> "exit 0, 1 or 3" + result.describe());
-            assertTrue(result.err().lines().allMatch(l -> l.startsWith("shdump: ")), () -> "sentences" + result.describe());
+            assertTrue(result.err().lines().allMatch(l -> l.startsWith("shdump: ")), () ->
+                "sentences" + result.describe());
         }
     }
 
@@ -144,7 +147,8 @@ class HostileFileTest
     @Test
     void anEmptyFile() throws Exception
     {
-        assertRefused(write("empty.hist", new byte[0]), "is not a history file: it is only 0 bytes, shorter than the 4096-byte header");
+        assertRefused(write("empty.hist", new byte[0]),
+            "is not a history file: it is only 0 bytes, shorter than the 4096-byte header");
     }
 
     @ParameterizedTest
@@ -167,7 +171,8 @@ class HostileFileTest
     @Test
     void longerThanItsHeaderSays() throws Exception
     {
-        assertRefused(write("longer.hist", Arrays.copyOf(goodBytes, goodBytes.length + 4096)), "is corrupt: its header says");
+        assertRefused(write("longer.hist", Arrays.copyOf(goodBytes, goodBytes.length + 4096)),
+            "is corrupt: its header says");
     }
 
     @Test
@@ -175,7 +180,8 @@ class HostileFileTest
     {
         final byte[] bytes = goodBytes.clone();
         Arrays.fill(bytes, 0, HEADER_LENGTH, (byte)0);
-        assertRefused(write("zeroed.hist", bytes), "is not a history file (its first bytes are not the structhist magic)");
+        assertRefused(write("zeroed.hist", bytes),
+            "is not a history file (its first bytes are not the structhist magic)");
         assertRefused(write("all-zero.hist", new byte[goodBytes.length]), "is not a history file");
     }
 
@@ -204,7 +210,8 @@ class HostileFileTest
     {
         assertRefused(write("newer.hist", with(FORMAT_VERSION_OFFSET, FORMAT_VERSION + 1, 4)),
             "is in structhist format version 3, newer than version 2 that this version of structhist reads");
-        assertRefused(write("much-newer.hist", with(FORMAT_VERSION_OFFSET, Integer.MAX_VALUE, 4)), "newer than version 2");
+        assertRefused(write("much-newer.hist", with(FORMAT_VERSION_OFFSET, Integer.MAX_VALUE, 4)),
+            "newer than version 2");
         assertRefused(write("older.hist", with(FORMAT_VERSION_OFFSET, -1, 4)), "older than version 2");
     }
 
@@ -216,7 +223,8 @@ class HostileFileTest
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {HEADER_LENGTH_OFFSET, LIST_ENTRY_LENGTH_OFFSET, SLOT_HEADER_LENGTH_OFFSET, EVENT_HEADER_LENGTH_OFFSET,
+    @ValueSource(ints =
+        {HEADER_LENGTH_OFFSET, LIST_ENTRY_LENGTH_OFFSET, SLOT_HEADER_LENGTH_OFFSET, EVENT_HEADER_LENGTH_OFFSET,
         WRITER_ENTRY_LENGTH_OFFSET, THREAD_ENTRY_LENGTH_OFFSET, VERB_ENTRY_LENGTH_OFFSET})
     void structuresOfAnotherBuild(final int field) throws Exception
     {
@@ -229,9 +237,11 @@ class HostileFileTest
     void hugeCountsInTheHeader() throws Exception
     {
         final int[][] outOfRange = {
-            {MAX_LISTS_OFFSET, 256}, {MAX_LISTS_OFFSET, 1 << 30}, {MAX_LISTS_OFFSET, Integer.MAX_VALUE}, {MAX_LISTS_OFFSET, -1},
+            {MAX_LISTS_OFFSET, 256}, {MAX_LISTS_OFFSET, 1 << 30},
+                {MAX_LISTS_OFFSET, Integer.MAX_VALUE}, {MAX_LISTS_OFFSET, -1},
             {MAX_LISTS_OFFSET, 0},
-            {MAX_WRITERS_OFFSET, 65537}, {MAX_WRITERS_OFFSET, Integer.MAX_VALUE}, {MAX_WRITERS_OFFSET, Integer.MIN_VALUE},
+            {MAX_WRITERS_OFFSET, 65537}, {MAX_WRITERS_OFFSET, Integer.MAX_VALUE},
+            {MAX_WRITERS_OFFSET, Integer.MIN_VALUE},
             {MAX_THREADS_OFFSET, (1 << 20) + 1}, {MAX_THREADS_OFFSET, Integer.MAX_VALUE},
             {MAX_VERBS_OFFSET, 65536}, {MAX_VERBS_OFFSET, Integer.MAX_VALUE},
             {STRING_DATA_LENGTH_OFFSET, 0}, {STRING_DATA_LENGTH_OFFSET, -8},
@@ -242,14 +252,17 @@ class HostileFileTest
         }
         for (final int capacity : new int[] {0, 3, -1, Integer.MIN_VALUE})
         {
-            assertRefused(write("capacity.hist", with(STRING_INDEX_CAPACITY_OFFSET, capacity, 4)), "is not a power of two");
+            assertRefused(write("capacity.hist", with(STRING_INDEX_CAPACITY_OFFSET, capacity, 4)),
+                "is not a power of two");
         }
         final int[][] tooBig = {
-            {MAX_THREADS_OFFSET, 1 << 20}, {MAX_WRITERS_OFFSET, 65536}, {STRING_INDEX_CAPACITY_OFFSET, 1 << 30}, {STRING_INDEX_CAPACITY_OFFSET, 1 << 24},
+            {MAX_THREADS_OFFSET, 1 << 20}, {MAX_WRITERS_OFFSET, 65536}, {STRING_INDEX_CAPACITY_OFFSET, 1 << 30},
+                {STRING_INDEX_CAPACITY_OFFSET, 1 << 24},
             {STRING_DATA_LENGTH_OFFSET, Integer.MAX_VALUE}, {DATA_REGION_LENGTH_OFFSET, Integer.MAX_VALUE}};
         for (final int[] field : tooBig)
         {
-            assertRefused(write("big.hist", with(field[0], field[1], 4)), "lies outside the " + goodBytes.length + "-byte file");
+            assertRefused(write("big.hist", with(field[0], field[1], 4)), "lies outside the " +
+                goodBytes.length + "-byte file");
         }
     }
 
@@ -271,7 +284,8 @@ class HostileFileTest
     @Test
     void regionsOutsideTheFileOrUnaligned() throws Exception
     {
-        for (final int field : new int[] {LIST_DIRECTORY_OFFSET_OFFSET, WRITER_REGISTRY_OFFSET_OFFSET, THREAD_TABLE_OFFSET_OFFSET,
+        for (final int field : new int[] {LIST_DIRECTORY_OFFSET_OFFSET, WRITER_REGISTRY_OFFSET_OFFSET,
+            THREAD_TABLE_OFFSET_OFFSET,
             VERB_TABLE_OFFSET_OFFSET, STRING_INDEX_OFFSET_OFFSET, STRING_DATA_OFFSET_OFFSET, DATA_REGION_OFFSET_OFFSET})
         {
             assertRefused(write("region.hist", with(field, 0, 4)), "lies outside");
@@ -309,7 +323,8 @@ class HostileFileTest
     }
 
     /** The list directory entry of list "a" in a copy of the good file, changed by {@code change}. */
-    private static Path withListEntry(final String name, final int field, final long value, final int size) throws Exception
+    private static Path withListEntry(final String name, final int field, final long value,
+        final int size) throws Exception
     {
         return write(name, with(listDirectory + field, value, size));
     }
@@ -319,7 +334,8 @@ class HostileFileTest
     {
         final Path path = withListEntry("bad-list.hist", ListDescriptor.WINDOW_OFFSET, 1 << 23, 4);
         final Cli.Result check = run(path, "check").exits(ExitCode.FOUND);
-        assertEquals("shdump: list 'a' is corrupt and was not checked: its slots (8388608 x " + slotLength + " bytes at " + regionOfA +
+        assertEquals("shdump: list 'a' is corrupt and was not checked: its slots (8388608 x " + slotLength +
+            " bytes at " + regionOfA +
             ") lie outside the data region", check.err().strip(), check.describe());
         check.outContains("USE_AFTER_DESTROY  b ").outContains("2 anomalies in 1 histories checked (1 with anomalies)");
         final Cli.Result json = run(path, "check", "--json").exits(ExitCode.FOUND);
@@ -329,7 +345,8 @@ class HostileFileTest
         run(path, "check", "--list", "b").exits(ExitCode.FOUND).errEmpty();
 
         final Cli.Result objects = run(path, "objects").exits(ExitCode.OK);
-        assertTrue(objects.err().startsWith("shdump: list 'a' is corrupt and was skipped: its slots"), objects.describe());
+        assertTrue(objects.err()
+            .startsWith("shdump: list 'a' is corrupt and was skipped: its slots"), objects.describe());
         objects.outContains("0xb1 ").outLacks("0xa1");
         final Cli.Result info = run(path, "info").exits(ExitCode.OK).errEmpty();
         assertTrue(info.linesWith("  a ").get(0).contains("CORRUPT: its slots"), info.describe());
@@ -382,10 +399,13 @@ class HostileFileTest
     {
         final Random random = new Random(seed);
         final byte[] bytes = goodBytes.clone();
-        final int[] fields = {LIST_DIRECTORY_OFFSET_OFFSET, MAX_LISTS_OFFSET, WRITER_REGISTRY_OFFSET_OFFSET, MAX_WRITERS_OFFSET,
+        final int[] fields =
+            {LIST_DIRECTORY_OFFSET_OFFSET, MAX_LISTS_OFFSET, WRITER_REGISTRY_OFFSET_OFFSET, MAX_WRITERS_OFFSET,
             THREAD_TABLE_OFFSET_OFFSET, MAX_THREADS_OFFSET, VERB_TABLE_OFFSET_OFFSET, MAX_VERBS_OFFSET,
-            STRING_INDEX_OFFSET_OFFSET, STRING_INDEX_CAPACITY_OFFSET, STRING_DATA_OFFSET_OFFSET, STRING_DATA_LENGTH_OFFSET,
-            DATA_REGION_OFFSET_OFFSET, DATA_REGION_LENGTH_OFFSET, THREAD_TABLE_CURSOR_OFFSET, STRING_DATA_CURSOR_OFFSET};
+            STRING_INDEX_OFFSET_OFFSET, STRING_INDEX_CAPACITY_OFFSET, STRING_DATA_OFFSET_OFFSET,
+            STRING_DATA_LENGTH_OFFSET,
+            DATA_REGION_OFFSET_OFFSET, DATA_REGION_LENGTH_OFFSET, THREAD_TABLE_CURSOR_OFFSET,
+            STRING_DATA_CURSOR_OFFSET};
         for (int i = 0; i < 3; i++)
         {
             final int field = fields[random.nextInt(fields.length)];
@@ -461,7 +481,8 @@ class HostileFileTest
             // Half of the time with the geometry intact, so that the garbage slots are read, not refused.
             if (random.nextBoolean())
             {
-                System.arraycopy(goodBytes, entry + ListDescriptor.WINDOW_OFFSET, bytes, entry + ListDescriptor.WINDOW_OFFSET,
+                System.arraycopy(goodBytes, entry + ListDescriptor.WINDOW_OFFSET, bytes, entry +
+                    ListDescriptor.WINDOW_OFFSET,
                     ListDescriptor.REGION_LENGTH_OFFSET - ListDescriptor.WINDOW_OFFSET);
             }
         }

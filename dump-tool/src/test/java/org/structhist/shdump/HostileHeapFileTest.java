@@ -133,7 +133,10 @@ class HostileHeapFileTest
         return args.toArray(new String[0]);
     }
 
-    /** Every command: exit 3, nothing on stdout, one sentence starting with the file's name and containing {@code fragment}. */
+    /**
+     * Every command: exit 3, nothing on stdout, one sentence starting with the file's name and
+     * containing {@code fragment}.
+     */
     private static void assertRefused(final Path path, final String fragment)
     {
         for (final String[] command : commands)
@@ -158,11 +161,15 @@ class HostileHeapFileTest
         {
             final Cli.Result result = run(path, command).noStackTrace();
             codes.merge(result.code(), 1, Integer::sum);
-            assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND || result.code() == ExitCode.BAD_FILE,
+            assertTrue(result.code() == ExitCode.OK || result.code() == ExitCode.FOUND ||
+                result.code() == ExitCode.BAD_FILE,
                 () -> "exit 0, 1 or 3" + result.describe());
-            assertTrue(result.err().lines().allMatch(l -> l.startsWith("shdump: ")), () -> "sentences" + result.describe());
-            // HeapView turns an access outside the file into exit 3; the reader's bounds checks should make it never happen.
-            assertFalse(result.err().contains("a read fell outside it"), () -> "a read outside the file" + result.describe());
+            assertTrue(result.err().lines().allMatch(l -> l.startsWith("shdump: ")), () ->
+                "sentences" + result.describe());
+            // HeapView turns an access outside the file into exit 3; the reader's bounds checks should
+            // make it never happen.
+            assertFalse(result.err().contains("a read fell outside it"), () ->
+                "a read outside the file" + result.describe());
         }
     }
 
@@ -188,7 +195,8 @@ class HostileHeapFileTest
             assertRefused(write("cut.heap", Arrays.copyOf(goodBytes, length)),
                 "is corrupt: its header says " + goodBytes.length + " bytes but the file has " + length);
         }
-        assertRefused(write("longer.heap", Arrays.copyOf(goodBytes, goodBytes.length + PAGE)), "is corrupt: its header says");
+        assertRefused(write("longer.heap", Arrays.copyOf(goodBytes, goodBytes.length + PAGE)),
+            "is corrupt: its header says");
         // A header that agrees with a cut file: shorter than the heap's own header page.
         final byte[] tiny = Arrays.copyOf(goodBytes, 4096);
         Histories.put(tiny, FILE_LENGTH_OFFSET, 4096, 8);
@@ -224,7 +232,8 @@ class HostileHeapFileTest
             {CLASS_COUNT_OFFSET, 7, 4, "its size class count is 7"},
             {SMALL_CLASS_COUNT_OFFSET, -1, 4, "its small size class count is -1"},
             {PROCESS_SLOTS_OFFSET, Integer.MAX_VALUE, 4, "its process slot count is"},
-            {SizeClassDescriptor.entryOffset(3) + SizeClassDescriptor.CHUNK_SIZE_OFFSET, 100, 4, "its chunk size of class 3 is 100"},
+            {SizeClassDescriptor.entryOffset(3) + SizeClassDescriptor.CHUNK_SIZE_OFFSET, 100, 4,
+            "its chunk size of class 3 is 100"},
             {QUARANTINE_SLOTS_OFFSET, 1000, 4, "quarantine slots 1000"},
             {QUARANTINE_SLOTS_OFFSET, Integer.MIN_VALUE, 4, "is corrupt"},
             {PAGE_TABLE_OFFSET_OFFSET, 0, 8, "its page table offset is 0"},
@@ -234,7 +243,8 @@ class HostileHeapFileTest
             {FILE_LENGTH_OFFSET, -1, 8, "its header says"}};
         for (final Object[] c : cases)
         {
-            assertRefused(write("field.heap", with((Integer)c[0], ((Number)c[1]).longValue(), (Integer)c[2])), (String)c[3]);
+            assertRefused(write("field.heap", with((Integer)c[0], ((Number)c[1]).longValue(), (Integer)c[2])),
+                (String)c[3]);
         }
     }
 
@@ -280,7 +290,8 @@ class HostileHeapFileTest
             catch (final AssertionError ex)
             {
                 final Path kept = write("failed-mutant-" + mutant + ".heap", bytes);
-                throw new AssertionError("mutant " + mutant + " (" + what + ") kept as " + kept + ": " + ex.getMessage(), ex);
+                throw new AssertionError("mutant " + mutant + " (" + what + ") kept as " + kept +
+                    ": " + ex.getMessage(), ex);
             }
         }
         // The loop reached both answers and refusals: the mutants are neither all harmless nor all refused.
@@ -308,7 +319,8 @@ class HostileHeapFileTest
             case 1:
             {
                 // A chunk header field: of a chunk the good file has, or at any 16-byte boundary of the carved pages.
-                final long chunk = random.nextBoolean() ? chunkOf(random) : DATA + 16L * random.nextInt((int)(carvedEnd - DATA) / 16);
+                final long chunk = random.nextBoolean() ? chunkOf(random) : DATA +
+                    16L * random.nextInt((int)(carvedEnd - DATA) / 16);
                 final int[] fields = {ChunkHeaderDescriptor.NEXT_OFFSET, ChunkHeaderDescriptor.STATE_WORD_OFFSET,
                     ChunkHeaderDescriptor.STATE_WORD_OFFSET + 4, ChunkHeaderDescriptor.OWNER_PID_OFFSET,
                     ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET, ChunkHeaderDescriptor.ALLOCATED_AT_OFFSET,
@@ -321,7 +333,8 @@ class HostileHeapFileTest
             case 2:
             {
                 final long[] values = {random.nextLong(), -1, 0, Long.MAX_VALUE, Long.MIN_VALUE, goodBytes.length,
-                    goodBytes.length + PAGE, DATA + (long)PAGE * random.nextInt(pages), carvedEnd + 1 + random.nextInt(PAGE),
+                    goodBytes.length + PAGE, DATA + (long)PAGE * random.nextInt(pages), carvedEnd +
+                    1 + random.nextInt(PAGE),
                     DATA - 1};
                 final long value = values[random.nextInt(values.length)];
                 Histories.put(bytes, PAGE_BUMP_OFFSET, value, 8);
@@ -366,7 +379,10 @@ class HostileHeapFileTest
         return chunks[random.nextInt(chunks.length)] - ChunkHeaderDescriptor.LENGTH;
     }
 
-    /** Page table entries that send the walk and the locator everywhere: runs past the end, continuations before the data. */
+    /**
+     * Page table entries that send the walk and the locator everywhere: runs past the end,
+     * continuations before the data.
+     */
     @Test
     void pageTableEntriesThatPointOutside() throws Exception
     {
@@ -384,7 +400,8 @@ class HostileHeapFileTest
         assertSurvives(path, codes);
         run(path, "heap").exits(ExitCode.OK).outContains("(none: no chunk carved yet)")
             .outContains("12 pages whose page table entry names no size class");
-        run(path, "heap", "--addr", Address.format(small[0])).exits(ExitCode.FOUND).saysOneSentence("in no carved chunk");
+        run(path, "heap", "--addr", Address.format(small[0])).exits(ExitCode.FOUND)
+            .saysOneSentence("in no carved chunk");
         run(path, "heap", "--addr", Address.format(goodBytes.length - 100)).exits(ExitCode.FOUND);
     }
 
@@ -416,7 +433,8 @@ class HostileHeapFileTest
                 reader.setUncaughtExceptionHandler((thread, ex) -> late.set(ex));
                 reader.start();
                 reader.join(LIMIT.toMillis() * 5);
-                assertFalse(reader.isAlive(), () -> "shdump " + String.join(" ", args) + " still runs after " + LIMIT.multipliedBy(5));
+                assertFalse(reader.isAlive(), () -> "shdump " + String.join(" ", args) +
+                    " still runs after " + LIMIT.multipliedBy(5));
                 if (late.get() != null)
                 {
                     assertTrue(Failures.isTruncation(late.get()), () -> "only a late SIGBUS may escape: " + late.get());
@@ -427,10 +445,13 @@ class HostileHeapFileTest
                 HostileInputs.assertAnsweredCleanly(result.get(), path);
             }
         }
-        assertTrue(outcomes.containsKey("exit " + ExitCode.BAD_FILE), () -> "the file was caught cut short: " + outcomes);
+        assertTrue(outcomes.containsKey("exit " + ExitCode.BAD_FILE), () ->
+            "the file was caught cut short: " + outcomes);
     }
 
-    /** Chunk headers that claim the largest class and a huge requested size: the dump stays in the chunk and the file. */
+    /**
+     * Chunk headers that claim the largest class and a huge requested size: the dump stays in the chunk and the file.
+     */
     @Test
     void headersThatClaimHugeChunks() throws Exception
     {
@@ -440,11 +461,13 @@ class HostileHeapFileTest
             ChunkHeaderDescriptor.STATE_ALLOCATED, SizeClasses.count() - 1, 7), 8);
         Histories.put(bytes, header + ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET, Integer.MAX_VALUE, 4);
         final int other = (int)small[2] - ChunkHeaderDescriptor.LENGTH;
-        Histories.put(bytes, other + ChunkHeaderDescriptor.STATE_WORD_OFFSET, ChunkHeaderDescriptor.stateWord(9, 200, -1), 8);
+        Histories.put(bytes, other + ChunkHeaderDescriptor.STATE_WORD_OFFSET,
+            ChunkHeaderDescriptor.stateWord(9, 200, -1), 8);
         Histories.put(bytes, other + ChunkHeaderDescriptor.REQUESTED_SIZE_OFFSET, -5, 4);
         final Path path = write("huge-chunks.heap", bytes);
         assertSurvives(path, new TreeMap<>());
-        final Cli.Result huge = run(path, "heap", "--addr", Address.format(small[0]), "--bytes", "4096").exits(ExitCode.OK);
+        final Cli.Result huge =
+            run(path, "heap", "--addr", Address.format(small[0]), "--bytes", "4096").exits(ExitCode.OK);
         final long toTheEnd = goodBytes.length - small[0];
         huge.outContains("payload: " + toTheEnd + " bytes (its header asks 2147483647, more than the chunk holds)")
             .outContains("  ... " + (toTheEnd - 4096) + " more bytes not shown (--bytes 4096)")

@@ -59,14 +59,16 @@ class InfoCommandTest
         final Cli.Result result = Cli.on(path, "info").exits(ExitCode.OK).errEmpty();
         final List<String> lines = result.lines();
         assertEquals(path.toString(), lines.get(0));
-        assertTrue(lines.get(1).matches("  format version 2, " + Histories.FILE_BYTES + " bytes, created by pid " + PID +
+        assertTrue(lines.get(1)
+            .matches("  format version 2, " + Histories.FILE_BYTES + " bytes, created by pid " + PID +
             " at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC"), lines.get(1));
         assertTrue(lines.get(2).matches("  strings: \\d+ of \\d+ bytes used; threads named: 1"), lines.get(2));
         // LIST WINDOW IN-USE PUSHED PUSHED-OUT EVENTS/OBJ KEPT DROPPED STALE OPTIONS
         final List<String> small = words(result.linesWith("  small ").get(0));
         // The window holds 0x103 (1 event) and 0x104 (4 of its 7 kept, 3 dropped); 0x100's stale log counts once.
         assertEquals(List.of("small", "2", "2", "5", "3", "4", "5", "3", "1"), small.subList(0, 9));
-        assertTrue(result.linesWith("  small ").get(0).endsWith("exact clock, checksums, 1 first kept, 64-byte records"),
+        assertTrue(result.linesWith("  small ").get(0)
+            .endsWith("exact clock, checksums, 1 first kept, 64-byte records"),
             result.describe());
         final List<String> plain = words(result.linesWith("  plain ").get(0));
         assertEquals(List.of("plain", "16", "0", "0", "0", "8", "0", "0", "0"), plain.subList(0, 9));
@@ -110,14 +112,18 @@ class InfoCommandTest
         final Cli.Result result = Cli.on(path, "info", "--json").exits(ExitCode.OK).errEmpty();
         final List<String> lines = result.lines();
         assertEquals(4, lines.size(), result.describe());
-        assertTrue(lines.get(0).startsWith("{\"type\":\"file\",\"path\":\"" + path + "\",\"formatVersion\":2,\"bytes\":" +
+        assertTrue(lines.get(0)
+            .startsWith("{\"type\":\"file\",\"path\":\"" + path + "\",\"formatVersion\":2,\"bytes\":" +
             Histories.FILE_BYTES + ",\"creatorPid\":" + PID + ",\"clockBase\":\""), lines.get(0));
         assertTrue(lines.get(0).contains("\"threadsRegistered\":1,"), lines.get(0));
-        assertEquals("{\"type\":\"list\",\"name\":\"small\",\"index\":0,\"window\":2,\"inUse\":2,\"pushed\":5,\"pushedOut\":3," +
+        assertEquals("{\"type\":\"list\",\"name\":\"small\",\"index\":0,\"window\":2,\"inUse\":2," +
+            "\"pushed\":5,\"pushedOut\":3," +
             "\"eventsPerObject\":4,\"pinnedFirst\":1,\"entrySize\":64,\"eventsKept\":5,\"eventsDropped\":3," +
-            "\"staleEventsDropped\":1,\"eventsRefused\":0,\"foreignHandleClaims\":0,\"staleEventsUnattributed\":0,\"coarseClock\":false,\"checksums\":true,\"stacks\":false," +
+            "\"staleEventsDropped\":1,\"eventsRefused\":0,\"foreignHandleClaims\":0,\"staleEventsUnattributed\":0," +
+            "\"coarseClock\":false,\"checksums\":true,\"stacks\":false," +
             "\"problem\":null}", lines.get(1));
-        assertTrue(lines.get(2).startsWith("{\"type\":\"list\",\"name\":\"plain\",\"index\":1,\"window\":16,"), lines.get(2));
+        assertTrue(lines.get(2)
+            .startsWith("{\"type\":\"list\",\"name\":\"plain\",\"index\":1,\"window\":16,"), lines.get(2));
         assertTrue(lines.get(2).endsWith("\"coarseClock\":true,\"checksums\":false,\"stacks\":true,\"problem\":null}"),
             lines.get(2));
         assertTrue(lines.get(3).matches("\\{\"type\":\"writer\",\"pid\":" + PID + ",\"started\":\"[^\"]+\"," +

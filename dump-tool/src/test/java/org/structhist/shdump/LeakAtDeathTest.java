@@ -95,7 +95,8 @@ class LeakAtDeathTest
         // ANOMALY LIST ADDRESS GEN # TIME PID THREAD VERB DETAIL: shown at its last event.
         assertEquals(List.of("LEAK_AT_DEATH", "conn", "0xdead0", "1", "1"), cells.subList(0, 5));
         assertEquals(List.of(String.valueOf(childPid), "SEND",
-            "still live, and every process that used it is dead (leak at death): created by pid " + childPid + " [send 6]"),
+            "still live, and every process that used it is dead (leak at death): created by pid " +
+            childPid + " [send 6]"),
             List.of(cells.get(6), cells.get(8), cells.get(9)));
         result.outContains("1 anomalies in 4 histories checked (1 with anomalies)");
     }
@@ -139,7 +140,8 @@ class LeakAtDeathTest
         final Cli.Result check = Cli.on(copy, "check").exits(ExitCode.FOUND);
         assertEquals(2, check.linesWith("0xdead0").size(), check.describe());
         final String died = check.linesWith("WRITER_DIED_MID_RECORD").get(0);
-        assertTrue(died.endsWith("a writer died mid-record: writer " + childPid + " died mid-record"), check.describe());
+        assertTrue(died.endsWith("a writer died mid-record: writer " + childPid + " died mid-record"),
+            check.describe());
         check.outContains("LEAK_AT_DEATH");
         Cli.on(copy, "--obj", "0xdead0").exits(ExitCode.OK).outContains("[writer " + childPid + " died mid-record]");
     }

@@ -132,7 +132,8 @@ class LiveFileTest
             file.close();
         }
         assertNull(failure.get(), "the writers ran without failing");
-        System.out.println(runs + " runs while " + events.get() + " events were logged: " + outcomes + " anomalies " + anomalies);
+        System.out.println(runs + " runs while " + events.get() + " events were logged: " + outcomes +
+            " anomalies " + anomalies);
         assertTrue(events.get() > 1000, "the file was being written: " + events.get() + " events");
         // Once the writers are done, the same file is clean.
         Cli.on(path, "check").exits(ExitCode.OK).outContains("no anomalies");

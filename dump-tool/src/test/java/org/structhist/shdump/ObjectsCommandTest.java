@@ -93,7 +93,8 @@ class ObjectsCommandTest
     void everyIncarnationWithStateEventsRefsAndFlags()
     {
         final Cli.Result result = Cli.on(path, "objects").exits(ExitCode.OK).errEmpty();
-        assertTrue(result.lines().get(0).matches("ADDRESS +GEN +LIST +STATE +EVENTS +REFS +FIRST \\(UTC\\) +LAST \\(UTC\\) +FLAGS"),
+        assertTrue(result.lines().get(0)
+            .matches("ADDRESS +GEN +LIST +STATE +EVENTS +REFS +FIRST \\(UTC\\) +LAST \\(UTC\\) +FLAGS"),
             result.describe());
         assertEquals(List.of("0xa1", "0xa2", "0xa3", "0xa4", "0xa5", "0xb1", "0xa6"), addresses(result),
             "oldest push first, across lists");
@@ -124,7 +125,8 @@ class ObjectsCommandTest
     @Test
     void liveMeansNeitherDestroyedNorUnref()
     {
-        assertEquals(List.of("0xa2", "0xa4", "0xa5", "0xb1"), addresses(Cli.on(path, "objects", "--live").exits(ExitCode.OK)));
+        assertEquals(List.of("0xa2", "0xa4", "0xa5", "0xb1"),
+            addresses(Cli.on(path, "objects", "--live").exits(ExitCode.OK)));
     }
 
     @Test
@@ -136,7 +138,8 @@ class ObjectsCommandTest
     @Test
     void verbFilter()
     {
-        assertEquals(List.of("0xa1", "0xa6"), addresses(Cli.on(path, "objects", "--verb", "DESTROY").exits(ExitCode.OK)));
+        assertEquals(List.of("0xa1", "0xa6"),
+            addresses(Cli.on(path, "objects", "--verb", "DESTROY").exits(ExitCode.OK)));
         assertEquals(List.of("0xa2", "0xb1"), addresses(Cli.on(path, "objects", "--verb", "SEND").exits(ExitCode.OK)));
         Cli.on(path, "objects", "--verb", "NOPE").exits(ExitCode.OK).errEmpty()
             .outContains("no incarnation matches in " + path);
@@ -145,7 +148,8 @@ class ObjectsCommandTest
     @Test
     void sinceFilter()
     {
-        assertEquals(List.of("0xa6"), addresses(Cli.on(path, "objects", "--since", beforeLast.toString()).exits(ExitCode.OK)));
+        assertEquals(List.of("0xa6"),
+            addresses(Cli.on(path, "objects", "--since", beforeLast.toString()).exits(ExitCode.OK)));
         assertEquals(7, addresses(Cli.on(path, "objects", "--since", "10m").exits(ExitCode.OK)).size());
         Cli.on(path, "objects", "--since", Instant.now().plusSeconds(3600).toString()).exits(ExitCode.OK)
             .outContains("no incarnation matches");
@@ -159,7 +163,8 @@ class ObjectsCommandTest
         two.outContains("(5 older not shown: --limit 2)");
         final Cli.Result all = Cli.on(path, "objects", "--limit", "7").exits(ExitCode.OK).outLacks("not shown");
         assertEquals(7, addresses(all).size());
-        final Cli.Result none = Cli.on(path, "objects", "--limit", "0").exits(ExitCode.OK).outLacks("no incarnation matches");
+        final Cli.Result none =
+            Cli.on(path, "objects", "--limit", "0").exits(ExitCode.OK).outLacks("no incarnation matches");
         assertEquals(List.of(), addresses(none));
         none.outContains("7 match, none shown: --limit 0");
     }
@@ -182,11 +187,14 @@ class ObjectsCommandTest
         assertTrue(lines.stream().allMatch(l -> l.startsWith("{\"type\":\"incarnation\",") && l.endsWith("}")),
             result.describe());
         final String a4 = result.linesWith("\"address\":\"0xa4\"").get(0);
-        assertTrue(a4.contains("\"state\":\"live\",\"events\":10,\"dropped\":4,\"staleDropped\":0,\"refs\":10,\"anomalies\":[]"), a4);
+        assertTrue(a4.contains("\"state\":\"live\",\"events\":10,\"dropped\":4,\"staleDropped\":0,\"refs\":10," +
+            "\"anomalies\":[]"), a4);
         final String a5 = result.linesWith("\"address\":\"0xa5\"").get(0);
         assertTrue(a5.contains("\"refs\":-1,\"anomalies\":[\"REFCOUNT_BELOW_ZERO\"]"), a5);
-        assertTrue(a5.contains("\"list\":\"conn\",\"address\":\"0xa5\",\"generation\":1,\"incarnation\":1,\"push\":4,\"handle\":\"0x100000000000004\""), a5);
+        assertTrue(a5.contains("\"list\":\"conn\",\"address\":\"0xa5\",\"generation\":1,\"incarnation\":1,\"push\":4," +
+            "\"handle\":\"0x100000000000004\""), a5);
         assertEquals(2, Cli.on(path, "objects", "--json", "--destroyed").exits(ExitCode.OK).lines().size());
-        assertEquals("", Cli.on(path, "objects", "--json", "--verb", "NOPE").exits(ExitCode.OK).out(), "no text in JSON mode");
+        assertEquals("", Cli.on(path, "objects", "--json", "--verb", "NOPE").exits(ExitCode.OK).out(),
+            "no text in JSON mode");
     }
 }

@@ -44,7 +44,8 @@ class RunFilterTest
     {
         final Cli.Result all = Cli.on(path, "check", "--json").exits(ExitCode.FOUND);
         assertEquals(2, all.linesWith("\"kind\":\"REFCOUNT_BELOW_ZERO\"").size(), all.describe());
-        final Cli.Result one = Cli.on(path, "check", "--json", "--pid", String.valueOf(PIDS.get(1))).exits(ExitCode.FOUND);
+        final Cli.Result one =
+            Cli.on(path, "check", "--json", "--pid", String.valueOf(PIDS.get(1))).exits(ExitCode.FOUND);
         final List<String> anomalies = one.linesWith("\"kind\":\"REFCOUNT_BELOW_ZERO\"");
         assertEquals(1, anomalies.size(), one.describe());
         assertTrue(anomalies.get(0).contains("\"pid\":" + PIDS.get(1) + ","), one.describe());
@@ -64,7 +65,8 @@ class RunFilterTest
         final List<String> incarnations = objects.linesWith("\"type\":\"incarnation\"");
         assertEquals(1, incarnations.size(), objects.describe());
         assertTrue(incarnations.get(0).contains("\"creatorPid\":" + PIDS.get(1) + ","), objects.describe());
-        final Cli.Result export = Cli.on(path, "export", "--format", "json", "-o", "-", "--pid", String.valueOf(PIDS.get(0)))
+        final Cli.Result export =
+            Cli.on(path, "export", "--format", "json", "-o", "-", "--pid", String.valueOf(PIDS.get(0)))
             .exits(ExitCode.OK);
         assertTrue(export.out().contains("run of pid " + PIDS.get(0)), export.describe());
         assertFalse(export.out().contains("run of pid " + PIDS.get(1)), export.describe());

@@ -131,8 +131,10 @@ class ShowCommandTest
     @Test
     void everyEventWithTimeDeltaPidThreadVerbRefsAndMessage()
     {
-        final Cli.Result result = Cli.on(path, "show", "--obj", "0xa1", "--list", "other").exits(ExitCode.OK).errEmpty();
-        assertTrue(result.lines().get(0).matches("other {2}0xa1 {2}incarnation 1 {2}gen 1 \\(push #0\\) {2}created by pid " + PID +
+        final Cli.Result result =
+            Cli.on(path, "show", "--obj", "0xa1", "--list", "other").exits(ExitCode.OK).errEmpty();
+        assertTrue(result.lines().get(0)
+            .matches("other {2}0xa1 {2}incarnation 1 {2}gen 1 \\(push #0\\) {2}created by pid " + PID +
             " \\S+ at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC {2}live {2}events 1"), result.describe());
         assertTrue(result.lines().get(1).matches(" {2}# {2}TIME \\(UTC\\) +DELTA +PID +THREAD +VERB +REFS +MESSAGE"),
             result.describe());
@@ -145,9 +147,11 @@ class ShowCommandTest
         assertTrue(events.get(0).get(1).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{6}"), events.get(0).toString());
         assertTrue(events.get(1).get(2).matches("\\+\\d+(us|\\.\\d{3}ms|\\.\\d{3}s)"), events.get(1).toString());
         assertEquals(List.of("1", "beta", "SEND", "1", "beta send"),
-            List.of(events.get(1).get(0), events.get(1).get(4), events.get(1).get(5), events.get(1).get(6), events.get(1).get(7)));
+            List.of(events.get(1).get(0), events.get(1).get(4), events.get(1).get(5),
+            events.get(1).get(6), events.get(1).get(7)));
         assertEquals(List.of("2", "alpha", "UNREF", "0", "alpha unref"),
-            List.of(events.get(2).get(0), events.get(2).get(4), events.get(2).get(5), events.get(2).get(6), events.get(2).get(7)));
+            List.of(events.get(2).get(0), events.get(2).get(4), events.get(2).get(5),
+            events.get(2).get(6), events.get(2).get(7)));
     }
 
     @Test
@@ -167,7 +171,8 @@ class ShowCommandTest
         assertEquals(3, json.size());
         assertTrue(json.get(0).contains("\"generation\":1,\"incarnation\":1,"), json.get(0));
         assertTrue(json.get(1).contains("\"generation\":1,\"incarnation\":2,"), json.get(1));
-        assertTrue(json.get(2).contains("\"list\":\"other\"") && json.get(2).contains("\"incarnation\":1,"), json.get(2));
+        assertTrue(json.get(2).contains("\"list\":\"other\"") &&
+            json.get(2).contains("\"incarnation\":1,"), json.get(2));
         assertEquals(List.of("connect, (1)", "close, (0)", "type=2", "reconnect, (1)", "elsewhere"), messages(result));
         assertEquals(2, result.lines().stream().filter(String::isEmpty).count(), "a blank line between histories");
     }
@@ -215,8 +220,10 @@ class ShowCommandTest
         assertEquals(List.of("0", "1", "6", "7", "8", "9"), events.stream().map(e -> e.get(0)).toList());
         // After the gap: counted back from the writer's net of every claimed event (10 refs), not unknown.
         assertEquals(List.of("1", "2", "7", "8", "9", "10"), events.stream().map(e -> e.get(e.size() - 2)).toList());
-        assertTrue(lines.get(marker - 1).contains("ref 1") && lines.get(marker + 1).contains("ref 6"), result.describe());
-        assertTrue(lines.get(lines.size() - 1).matches("  unref at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC"),
+        assertTrue(lines.get(marker - 1).contains("ref 1") &&
+            lines.get(marker + 1).contains("ref 6"), result.describe());
+        assertTrue(lines.get(lines.size() - 1)
+            .matches("  unref at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{6} UTC"),
             result.describe());
     }
 
@@ -225,13 +232,16 @@ class ShowCommandTest
     {
         final Cli.Result inFlight = Cli.on(path, "--obj", "0xe1").exits(ExitCode.OK);
         final String row = inFlight.linesWith("[in flight").get(0);
-        assertTrue(row.matches(" +1 +" + PID + " +\\[in flight: claimed, not committed \\(pid field " + PID + "\\)]"), row);
+        assertTrue(row.matches(" +1 +" + PID + " +\\[in flight: claimed, not committed \\(pid field " + PID + "\\)]"),
+            row);
         assertEquals(List.of("one", "three"), messages(inFlight).stream().filter(m -> !m.startsWith("[")).toList());
         // This process is alive: it may still be writing the record, so it is no anomaly.
         inFlight.outLacks("!");
         final Cli.Result stray = Cli.on(path, "--obj", "0xe2").exits(ExitCode.OK);
-        assertTrue(stray.linesWith("[checksum mismatch: not a valid event]").get(0).strip().startsWith("0 "), stray.describe());
-        stray.outContains("! CORRUPT_RECORD  #0  a record fails its checksum or stamp (stray write) (CHECKSUM_MISMATCH)");
+        assertTrue(stray.linesWith("[checksum mismatch: not a valid event]").get(0).strip()
+            .startsWith("0 "), stray.describe());
+        stray.outContains("! CORRUPT_RECORD  #0  a record fails its checksum or stamp (stray " +
+            "write) (CHECKSUM_MISMATCH)");
     }
 
     @Test
@@ -240,14 +250,16 @@ class ShowCommandTest
         final List<String> messages = messages(Cli.on(path, "--obj", "0xd1").exits(ExitCode.OK));
         assertEquals("peer 10.0.0.1", messages.get(0));
         assertTrue(messages.get(1).startsWith("said a sentence") && messages.get(1).endsWith("…"), messages.get(1));
-        assertTrue(messages.get(1).length() < "said a sentence far too long for the twenty-four bytes of a record".length());
+        assertTrue(messages.get(1).length() <
+            "said a sentence far too long for the twenty-four bytes of a record".length());
     }
 
     @Test
     void verbFilterTakesAList()
     {
         assertEquals(List.of("alpha ref"), messages(Cli.on(path, "--obj", "0xc1").exits(ExitCode.OK)).subList(0, 1));
-        assertEquals(List.of("alpha ref"), messages(Cli.on(path, "show", "--obj", "0xc1", "--verb", "REF").exits(ExitCode.OK)));
+        assertEquals(List.of("alpha ref"),
+            messages(Cli.on(path, "show", "--obj", "0xc1", "--verb", "REF").exits(ExitCode.OK)));
         assertEquals(List.of("alpha ref", "alpha unref"),
             messages(Cli.on(path, "show", "--obj", "0xc1", "--verb", "REF,UNREF").exits(ExitCode.OK)));
         assertEquals(List.of("alpha ref", "beta send"),
@@ -257,7 +269,8 @@ class ShowCommandTest
     @Test
     void pidFilter()
     {
-        assertEquals(3, events(Cli.on(path, "show", "--obj", "0xc1", "--pid", String.valueOf(PID)).exits(ExitCode.OK)).size());
+        assertEquals(3,
+            events(Cli.on(path, "show", "--obj", "0xc1", "--pid", String.valueOf(PID)).exits(ExitCode.OK)).size());
         assertEquals(3, events(Cli.on(path, "show", "--obj", "0xc1", "--pid", "1," + PID).exits(ExitCode.OK)).size());
         final Cli.Result none = Cli.on(path, "show", "--obj", "0xc1", "--pid", "1").exits(ExitCode.OK);
         assertEquals(0, events(none).size(), none.describe());
@@ -266,13 +279,15 @@ class ShowCommandTest
     @Test
     void threadFilterByNameOrId()
     {
-        assertEquals(List.of("beta send"), messages(Cli.on(path, "show", "--obj", "0xc1", "--thread", "beta").exits(ExitCode.OK)));
+        assertEquals(List.of("beta send"),
+            messages(Cli.on(path, "show", "--obj", "0xc1", "--thread", "beta").exits(ExitCode.OK)));
         assertEquals(List.of("alpha ref", "alpha unref"),
             messages(Cli.on(path, "show", "--obj", "0xc1", "--thread", "alpha").exits(ExitCode.OK)));
         // Two threads were named alpha; the id picks the first.
         assertEquals(List.of("alpha ref"),
             messages(Cli.on(path, "show", "--obj", "0xc1", "--thread", String.valueOf(alphaId)).exits(ExitCode.OK)));
-        assertEquals(3, events(Cli.on(path, "show", "--obj", "0xc1", "--thread", "alpha,beta").exits(ExitCode.OK)).size());
+        assertEquals(3,
+            events(Cli.on(path, "show", "--obj", "0xc1", "--thread", "alpha,beta").exits(ExitCode.OK)).size());
         assertEquals(0, events(Cli.on(path, "show", "--obj", "0xc1", "--thread", "gamma").exits(ExitCode.OK)).size());
     }
 
@@ -287,7 +302,8 @@ class ShowCommandTest
             "--until", afterSecond.toString()).exits(ExitCode.OK)));
         // A UTC date-time without a zone, and a time ago.
         final String local = afterFirst.toString().replace("Z", "");
-        assertEquals(List.of("middle", "late"), messages(Cli.on(path, "show", "--obj", "0xf1", "--since", local).exits(ExitCode.OK)));
+        assertEquals(List.of("middle", "late"),
+            messages(Cli.on(path, "show", "--obj", "0xf1", "--since", local).exits(ExitCode.OK)));
         assertEquals(3, events(Cli.on(path, "show", "--obj", "0xf1", "--since", "1h").exits(ExitCode.OK)).size());
         assertEquals(0, events(Cli.on(path, "show", "--obj", "0xf1", "--until", "1h").exits(ExitCode.OK)).size());
     }
@@ -310,20 +326,28 @@ class ShowCommandTest
         final Cli.Result result = Cli.on(path, "--obj", "0xc1", "--json").exits(ExitCode.OK).errEmpty();
         final List<String> lines = result.lines();
         assertEquals(4, lines.size(), result.describe());
-        assertTrue(lines.get(0).startsWith("{\"type\":\"incarnation\",\"list\":\"conn\",\"address\":\"0xc1\",\"generation\":1,"),
+        assertTrue(lines.get(0)
+            .startsWith("{\"type\":\"incarnation\",\"list\":\"conn\",\"address\":\"0xc1\",\"generation\":1,"),
             lines.get(0));
-        assertTrue(lines.get(0).contains("\"creatorPid\":" + PID + ",") && lines.get(0).contains("\"state\":\"live\",\"events\":3,"),
+        assertTrue(lines.get(0).contains("\"creatorPid\":" + PID + ",") &&
+            lines.get(0).contains("\"state\":\"live\",\"events\":3,"),
             lines.get(0));
-        assertTrue(lines.get(1).startsWith("{\"type\":\"event\",\"list\":\"conn\",\"address\":\"0xc1\",\"generation\":1," +
+        assertTrue(lines.get(1)
+            .startsWith("{\"type\":\"event\",\"list\":\"conn\",\"address\":\"0xc1\",\"generation\":1," +
             "\"position\":0,\"status\":\"VALID\",\"time\":\""), lines.get(1));
-        assertTrue(lines.get(1).contains(",\"pid\":" + PID + ",\"threadId\":" + alphaId + ",\"thread\":\"alpha\",\"verb\":\"REF\"," +
-            "\"effect\":\"REF\",\"format\":\"alpha ref\",\"args\":[],\"text\":null,\"textTruncated\":false,\"message\":\"alpha ref\",\"refs\":1,\"stack\":null,\"count\":null}"),
+        assertTrue(lines.get(1)
+            .contains(",\"pid\":" + PID + ",\"threadId\":" + alphaId + ",\"thread\":\"alpha\",\"verb\":\"REF\"," +
+            "\"effect\":\"REF\",\"format\":\"alpha ref\",\"args\":[],\"text\":null,\"textTruncated\":false," +
+            "\"message\":\"alpha ref\",\"refs\":1,\"stack\":null,\"count\":null}"),
             lines.get(1));
-        assertEquals(2, Cli.on(path, "show", "--obj", "0xc1", "--json", "--thread", "alpha").exits(ExitCode.OK).lines().size() - 1);
-        final String invalid = Cli.on(path, "--obj", "0xe1", "--json").exits(ExitCode.OK).linesWith("\"position\":1,").get(0);
+        assertEquals(2,
+            Cli.on(path, "show", "--obj", "0xc1", "--json", "--thread", "alpha").exits(ExitCode.OK).lines().size() - 1);
+        final String invalid =
+            Cli.on(path, "--obj", "0xe1", "--json").exits(ExitCode.OK).linesWith("\"position\":1,").get(0);
         assertEquals("{\"type\":\"event\",\"list\":\"conn\",\"address\":\"0xe1\",\"generation\":1,\"position\":1," +
             "\"status\":\"IN_FLIGHT\",\"pid\":" + PID + "}", invalid);
-        final String dropped = Cli.on(path, "--obj", "0xa4", "--json").exits(ExitCode.OK).linesWith("\"position\":6,").get(0);
+        final String dropped =
+            Cli.on(path, "--obj", "0xa4", "--json").exits(ExitCode.OK).linesWith("\"position\":6,").get(0);
         assertTrue(dropped.contains("\"refs\":7,"), dropped);
     }
 }

@@ -32,7 +32,8 @@ class TailAcrossProcessesTest
 
     /** One event line of tail's text output, as the child logs them ("obj ADDRESS seq N"). */
     private static final Pattern EVENT = Pattern.compile(
-        "^(\\S+)\\s+(0x[0-9a-f]+)\\s+gen (\\d+)\\s+#(\\d+)\\s+(\\d\\d:\\d\\d:\\d\\d\\.\\d{6})\\s+pid (\\d+)\\s+(\\S+)\\s+USE\\s+" +
+        "^(\\S+)\\s+(0x[0-9a-f]+)\\s+gen (\\d+)\\s+#(\\d+)\\s+(\\d\\d:\\d\\d:\\d\\d\\.\\d{6})\\s+pid " +
+        "(\\d+)\\s+(\\S+)\\s+USE\\s+" +
             "obj ([0-9a-f]+) seq (\\d+)$");
 
     @TempDir

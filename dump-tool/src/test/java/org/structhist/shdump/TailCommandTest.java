@@ -85,7 +85,8 @@ class TailCommandTest
         assertTrue(lines.get(5).contains("#2") && lines.get(5).contains("a1 unref (0)"), lines.get(5));
         for (final String line : lines)
         {
-            assertTrue(line.matches(".*  pid " + ProcessHandle.current().pid() + " +" + Thread.currentThread().getName() + "  .*"),
+            assertTrue(line.matches(".*  pid " + ProcessHandle.current().pid() + " +" +
+                Thread.currentThread().getName() + "  .*"),
                 line);
         }
     }
@@ -95,7 +96,8 @@ class TailCommandTest
     {
         assertEquals(0, tail("--from-start", "--list", "beta", "--exit-after", "0.2"), err.text());
         assertEquals(2, out.lines().size(), out.text());
-        assertTrue(out.lines().stream().allMatch(l -> l.startsWith("beta ") && l.contains("0x7f0000000b01")), out.text());
+        assertTrue(out.lines().stream()
+            .allMatch(l -> l.startsWith("beta ") && l.contains("0x7f0000000b01")), out.text());
 
         final Captured objOut = new Captured();
         assertEquals(0, Shdump.run(objOut.writer, err.writer, "--file", path.toString(), "tail", "--from-start",

@@ -90,7 +90,8 @@ class TailerTest
     {
         final ListInfo list = incarnation.list();
         return list.regionOffset() + (long)incarnation.slot() * list.slotLength() + ObjectSlotDescriptor.HEADER_LENGTH +
-            (long)ObjectSlotDescriptor.recordIndex(position, list.pinnedFirst(), list.eventsPerObject()) * list.entrySize();
+            (long)ObjectSlotDescriptor.recordIndex(position, list.pinnedFirst(),
+            list.eventsPerObject()) * list.entrySize();
     }
 
     private void patch(final long offset, final long value, final int bytes) throws Exception
@@ -144,7 +145,8 @@ class TailerTest
             logSome(sh, 0, 10); // kept: 0, 1 and 4..9
             final List<String> lines = poll(tailer(true, TimeUnit.SECONDS.toNanos(5)));
             assertEquals(List.of("event 0", "event 1",
-                "... 2 events of 0xa11ce dropped before tail started (each object keeps its first 2 and its newest events)",
+                "... 2 events of 0xa11ce dropped before tail started (each object keeps its first 2 " +
+                "and its newest events)",
                 "event 4", "event 5", "event 6", "event 7", "event 8", "event 9"), shown(lines));
         }
     }
@@ -208,7 +210,8 @@ class TailerTest
             assertEquals(List.of(), poll(tailer));
             final List<String> lines = shown(poll(tailer));
             assertEquals(2, lines.size(), lines.toString());
-            assertTrue(lines.get(0).startsWith("[still not committed ") && lines.get(0).endsWith(": no longer waited for]"),
+            assertTrue(lines.get(0).startsWith("[still not committed ") &&
+                lines.get(0).endsWith(": no longer waited for]"),
                 lines.get(0));
             assertEquals("event 1", lines.get(1));
         }

@@ -62,7 +62,8 @@ class UsageTest
         for (int i = 1; i < lines.length; i++)
         {
             final String line = lines[i];
-            assertTrue(line.startsWith("Try '") || line.startsWith("Possible solutions:") || line.startsWith("Did you mean"),
+            assertTrue(line.startsWith("Try '") || line.startsWith("Possible solutions:") ||
+                line.startsWith("Did you mean"),
                 () -> "only hints after the sentence: '" + line + "'" + result.describe());
         }
         return result;
@@ -76,7 +77,8 @@ class UsageTest
         final String command = hint.substring("Try '".length(), hint.lastIndexOf('\''));
         final List<String> words = new ArrayList<>(List.of(command.split(" ")));
         assertEquals("shdump", words.remove(0));
-        Cli.run(words.toArray(new String[0])).exits(ExitCode.OK).errEmpty().outContains("Usage: " + command.replace(" --help", ""));
+        Cli.run(words.toArray(new String[0])).exits(ExitCode.OK).errEmpty()
+            .outContains("Usage: " + command.replace(" --help", ""));
     }
 
     @ParameterizedTest
@@ -127,7 +129,8 @@ class UsageTest
     void versionNamesTheFormat(final String option)
     {
         final Cli.Result result = Cli.run(option).exits(ExitCode.OK).errEmpty();
-        assertTrue(result.out().matches("shdump \\S+ \\(history file format 2, heap file format 1\\)\n"), result.describe());
+        assertTrue(result.out()
+            .matches("shdump \\S+ \\(history file format 2, heap file format 1\\)\n"), result.describe());
         Cli.run("check", option).exits(ExitCode.OK).outContains("(history file format 2, heap file format 1)");
     }
 
@@ -230,7 +233,8 @@ class UsageTest
         final Cli.Result debug = Cli.on(missing, "--debug", "info").exits(ExitCode.BAD_FILE);
         final List<String> lines = debug.err().lines().toList();
         assertEquals("shdump: " + missing + " does not exist", lines.get(0), debug.describe());
-        assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tat org.structhist.")), () -> "stack trace" + debug.describe());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("\tat org.structhist.")), () ->
+            "stack trace" + debug.describe());
         // --debug is an option of every command too.
         assertTrue(Cli.on(missing, "check", "--debug").exits(ExitCode.BAD_FILE).err().contains("\tat "));
     }

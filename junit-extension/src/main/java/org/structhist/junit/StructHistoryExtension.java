@@ -36,7 +36,8 @@ import java.util.Optional;
  */
 public final class StructHistoryExtension implements BeforeEachCallback, AfterEachCallback
 {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(StructHistoryExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+        ExtensionContext.Namespace.create(StructHistoryExtension.class);
     private static final String WINDOW = "window";
 
     @Override

@@ -53,7 +53,8 @@ final class TestAudit
         }
         catch (final HistoryFormatException ex)
         {
-            throw new AssertionError("struct-history-junit cannot read this JVM's history file: " + ex.getMessage(), ex);
+            throw new AssertionError("struct-history-junit cannot read this JVM's history " +
+                "file: " + ex.getMessage(), ex);
         }
         return counts;
     }
@@ -225,7 +226,8 @@ final class TestAudit
         final List<String> alsoOthers;
         final String creatorThread;
 
-        Finding(final AuditedHistory history, final boolean live, final List<String> alsoOthers, final String creatorThread)
+        Finding(final AuditedHistory history, final boolean live, final List<String> alsoOthers,
+            final String creatorThread)
         {
             this.history = history;
             this.live = live;

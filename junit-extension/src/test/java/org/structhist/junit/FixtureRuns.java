@@ -111,7 +111,8 @@ final class FixtureRuns
     {
         try
         {
-            final Path jars = Paths.get(System.getProperty("structhist.junit.test.jars", "target")).resolve("junit-" + version);
+            final Path jars =
+                Paths.get(System.getProperty("structhist.junit.test.jars", "target")).resolve("junit-" + version);
             final List<String> classPath = new ArrayList<>();
             try (Stream<Path> files = Files.list(jars))
             {

@@ -29,7 +29,8 @@ class StructHistoryExtensionTest
 {
     /** First, alone: its class reads the switch when it is initialised. */
     private static final String FIRST = "sequential:StaticListFixture";
-    private static final String SEQUENTIAL = "sequential:PlantedFixture,AllowLiveClassFixture,CleanFixture,OffHeapFixture";
+    private static final String SEQUENTIAL =
+        "sequential:PlantedFixture,AllowLiveClassFixture,CleanFixture,OffHeapFixture";
     private static final String PARALLEL = "parallel:ParallelLeftFixture,ParallelRightFixture";
     private static final String AMBIGUOUS = "parallel:AmbiguousHelperFixture,AmbiguousBystanderFixture";
     private static final List<Path> KEPT = new ArrayList<>();
@@ -41,7 +42,8 @@ class StructHistoryExtensionTest
 
     private static FixtureRuns.Output fixtures(final String version)
     {
-        final FixtureRuns.Output output = FixtureRuns.cached(version, List.of(), FIRST, SEQUENTIAL, PARALLEL, AMBIGUOUS);
+        final FixtureRuns.Output output =
+            FixtureRuns.cached(version, List.of(), FIRST, SEQUENTIAL, PARALLEL, AMBIGUOUS);
         synchronized (KEPT)
         {
             if (!KEPT.contains(output.file))
@@ -89,7 +91,8 @@ class StructHistoryExtensionTest
         assertEquals("FAILED", run.status("PlantedFixture#refCounterDoubleUnref"));
         final String message = run.message("PlantedFixture#refCounterDoubleUnref");
         assertTrue(message.contains("0xb0f in 'fixture buffers': USE_AFTER_DESTROY"), message);
-        assertTrue(message.lines().anyMatch(l -> l.contains("REFCOUNT_REFUSED") && l.endsWith("release again")), message);
+        assertTrue(message.lines()
+            .anyMatch(l -> l.contains("REFCOUNT_REFUSED") && l.endsWith("release again")), message);
     }
 
     @ParameterizedTest
@@ -129,7 +132,8 @@ class StructHistoryExtensionTest
         assertEquals("SUCCESSFUL", run.status("AllowLiveClassFixture#liveObjectAllowedByTheClass"),
             () -> run.message("AllowLiveClassFixture#liveObjectAllowedByTheClass"));
         assertEquals("FAILED", run.status("AllowLiveClassFixture#liveObjectRefusedByTheMethod"));
-        assertTrue(run.message("AllowLiveClassFixture#liveObjectRefusedByTheMethod").contains("0x3e7 in 'fixture buffers'"));
+        assertTrue(run.message("AllowLiveClassFixture#liveObjectRefusedByTheMethod")
+            .contains("0x3e7 in 'fixture buffers'"));
         // Pushed by a thread the test started: the test's own, since no other test ran meanwhile.
         assertEquals("FAILED", run.status("PlantedFixture#leakOnAHelperThread"));
         final String helper = run.message("PlantedFixture#leakOnAHelperThread");
@@ -174,7 +178,8 @@ class StructHistoryExtensionTest
         {
             assertEquals("FAILED", run.status(test), () -> test + ": " + run.message(test));
             final String message = run.message(test);
-            assertTrue(message.contains("0xa3b1 in 'fixture buffers': pushed by thread 'ambiguous-helper', which runs " +
+            assertTrue(message.contains("0xa3b1 in 'fixture buffers': pushed by thread " +
+                "'ambiguous-helper', which runs " +
                 "no test, while "), message);
             assertTrue(message.contains("it cannot be told whose it is"), message);
         }
@@ -240,10 +245,12 @@ class StructHistoryExtensionTest
     void switchedOffTheExtensionFailsWithOneSentence()
     {
         final String newest = versions().get(versions().size() - 1);
-        final FixtureRuns.Output run = FixtureRuns.run(newest, List.of("-Dstructhist=false"), "sequential:SwitchFixture");
+        final FixtureRuns.Output run =
+            FixtureRuns.run(newest, List.of("-Dstructhist=false"), "sequential:SwitchFixture");
         assertEquals("FAILED", run.status("SwitchFixture#anything"));
         final String message = run.message("SwitchFixture#anything");
-        assertTrue(message.startsWith("java.lang.AssertionError: struct history is off in this JVM (-Dstructhist=false)"),
+        assertTrue(message.startsWith("java.lang.AssertionError: struct history is off in this " +
+            "JVM (-Dstructhist=false)"),
             message);
         assertEquals(1, message.lines().count(), message);
     }

@@ -3,7 +3,7 @@ package org.structhist.alloc;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.internal.ChunkLocator;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 
 /**
  * Reads and writes that first check, through the page table and the chunk's header, that every byte

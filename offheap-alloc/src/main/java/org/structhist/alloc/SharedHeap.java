@@ -10,7 +10,7 @@ import org.structhist.alloc.format.TaggedIndex;
 import org.structhist.alloc.internal.ChunkLocator;
 import org.structhist.alloc.internal.FreeLists;
 import org.structhist.alloc.internal.HeapFile;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.internal.PageBump;
 import org.structhist.alloc.internal.ProcessTable;
 import org.structhist.alloc.internal.Quarantine;
@@ -136,7 +136,8 @@ public final class SharedHeap implements AutoCloseable
         final int sizeClass = SizeClasses.classFor(size);
         if (sizeClass < 0)
         {
-            throw new IllegalArgumentException("cannot allocate " + size + " bytes: a chunk holds 0 to " + maxAllocation());
+            throw new IllegalArgumentException("cannot allocate " + size +
+                " bytes: a chunk holds 0 to " + maxAllocation());
         }
         long index = freeLists.pop(sizeClass);
         if (index == 0)
@@ -167,7 +168,8 @@ public final class SharedHeap implements AutoCloseable
             // handing the chunk out would give it to two owners. Loud beats silent.
             throw new HeapException("heap " + file.path + " is corrupt: chunk " + hex(chunk +
                 ChunkHeaderDescriptor.LENGTH) + " came off the free list of class " + sizeClass + " marked " +
-                ChunkHeaderDescriptor.stateName(ChunkHeaderDescriptor.state(freeWord)) + "; was its header overwritten?");
+                ChunkHeaderDescriptor.stateName(ChunkHeaderDescriptor.state(freeWord)) +
+                "; was its header overwritten?");
         }
         final int generation = ChunkHeaderDescriptor.nextGeneration(ChunkHeaderDescriptor.generation(freeWord));
         memory.putInt(chunk + ChunkHeaderDescriptor.OWNER_PID_OFFSET, pid);
@@ -308,7 +310,8 @@ public final class SharedHeap implements AutoCloseable
         if (chunk == ChunkLocator.NONE || chunk + ChunkHeaderDescriptor.LENGTH != address)
         {
             throw new IllegalArgumentException("cannot " + operation + " " + hex(address) + ": no allocation of heap " +
-                file.path + " returned that address" + (chunk == ChunkLocator.NONE ? "" : " (it lies inside the chunk at " +
+                file.path + " returned that address" +
+                (chunk == ChunkLocator.NONE ? "" : " (it lies inside the chunk at " +
                 hex(chunk + ChunkHeaderDescriptor.LENGTH) + ")"));
         }
         return chunk;

@@ -1,6 +1,9 @@
 package org.structhist.alloc;
 
-/** An access through an address whose chunk is no longer allocated (or was reallocated since the generation the caller holds). */
+/**
+ * An access through an address whose chunk is no longer allocated (or was reallocated since the
+ * generation the caller holds).
+ */
 public final class UseAfterFreeException extends HeapException
 {
     private static final long serialVersionUID = 1L;

@@ -63,7 +63,8 @@ public final class HeapChild
     static HeapOptions parseOptions(final String arg)
     {
         final String[] parts = arg.split(",", 4);
-        final HeapOptions options = HeapOptions.capacity(Long.parseLong(parts[0])).poison(Boolean.parseBoolean(parts[1]))
+        final HeapOptions options =
+            HeapOptions.capacity(Long.parseLong(parts[0])).poison(Boolean.parseBoolean(parts[1]))
             .quarantineBytes(Long.parseLong(parts[2]));
         if ("-".equals(parts[3]))
         {

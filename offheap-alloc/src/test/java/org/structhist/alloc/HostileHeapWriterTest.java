@@ -8,7 +8,7 @@ import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.format.TaggedIndex;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 
 import java.nio.file.Path;
 
@@ -61,7 +61,8 @@ class HostileHeapWriterTest
     @Test
     void boundsChecksAreWhatThisRunAskedFor()
     {
-        assertEquals(!Boolean.getBoolean(UnsafeBuffer.DISABLE_BOUNDS_CHECKS_PROP_NAME), UnsafeBuffer.SHOULD_BOUNDS_CHECK);
+        assertEquals(!Boolean.getBoolean(UnsafeBuffer.DISABLE_BOUNDS_CHECKS_PROP_NAME),
+            UnsafeBuffer.SHOULD_BOUNDS_CHECK);
     }
 
     @Test
@@ -100,7 +101,8 @@ class HostileHeapWriterTest
         heap.free(heap.allocate(16));
         final int sizeClass = SizeClasses.classFor(16);
         final long top = TaggedIndex.offsetOf(TaggedIndex.index(memory.getLongVolatile(head(sizeClass))));
-        memory.putLongRelease(top + ChunkHeaderDescriptor.NEXT_OFFSET, TaggedIndex.indexOf(HeapHeaderDescriptor.PAGE_BUMP_OFFSET));
+        memory.putLongRelease(top + ChunkHeaderDescriptor.NEXT_OFFSET,
+            TaggedIndex.indexOf(HeapHeaderDescriptor.PAGE_BUMP_OFFSET));
         assertEquals(top + ChunkHeaderDescriptor.LENGTH, heap.allocate(16), "the top chunk itself is sound");
         final byte[] before = snapshot(memory);
         assertThrows(HeapException.class, () -> heap.allocate(16));

@@ -66,7 +66,8 @@ class LargeHeapTest
         }
         // The byte after the payload: this chunk's slack, the next chunk's header (free: a use after free;
         // allocated: outside its payload) or past the file's end (no chunk).
-        final RuntimeException past = assertThrows(RuntimeException.class, () -> heap.checked().getByte(address + size));
+        final RuntimeException past =
+            assertThrows(RuntimeException.class, () -> heap.checked().getByte(address + size));
         assertTrue(past instanceof IndexOutOfBoundsException || past instanceof UseAfterFreeException, past.toString());
     }
 

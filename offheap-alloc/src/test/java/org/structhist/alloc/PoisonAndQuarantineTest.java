@@ -38,7 +38,8 @@ class PoisonAndQuarantineTest
         }
     }
 
-    private static long firstByteOtherThan(final SharedHeap heap, final long address, final long bytes, final byte value)
+    private static long firstByteOtherThan(final SharedHeap heap, final long address,
+        final long bytes, final byte value)
     {
         for (long i = 0; i < bytes; i++)
         {

@@ -59,7 +59,8 @@ class SizeClassRoundTripTest
         {
             final int c = SizeClasses.classFor(size);
             assertTrue(c >= 0, "size " + size);
-            assertTrue(SizeClasses.chunkSize(c) - ChunkHeaderDescriptor.LENGTH >= size, "class " + c + " holds " + size);
+            assertTrue(SizeClasses.chunkSize(c) - ChunkHeaderDescriptor.LENGTH >= size,
+                "class " + c + " holds " + size);
             assertTrue(c == 0 || SizeClasses.chunkSize(c - 1) - ChunkHeaderDescriptor.LENGTH < size,
                 "class " + (c - 1) + " would have held " + size);
         }
@@ -140,7 +141,8 @@ class SizeClassRoundTripTest
     {
         final SharedHeap heap = TestHeaps.open(dir.resolve("refused.heap"));
         final IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> heap.allocate(-1));
-        assertEquals("cannot allocate -1 bytes: a chunk holds 0 to " + SharedHeap.maxAllocation(), negative.getMessage());
+        assertEquals("cannot allocate -1 bytes: a chunk holds 0 to " +
+            SharedHeap.maxAllocation(), negative.getMessage());
         final IllegalArgumentException tooLarge = assertThrows(IllegalArgumentException.class,
             () -> heap.allocate(SharedHeap.maxAllocation() + 1));
         assertTrue(tooLarge.getMessage().startsWith("cannot allocate " + (SharedHeap.maxAllocation() + 1) + " bytes"),

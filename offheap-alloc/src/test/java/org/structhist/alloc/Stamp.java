@@ -48,7 +48,8 @@ final class Stamp
             final long actual = heap.getLong(address + (i << 3));
             if (actual != word(tag, i))
             {
-                return "stamp of 0x" + Long.toHexString(address) + " (" + size + " bytes, tag 0x" + Long.toHexString(tag) +
+                return "stamp of 0x" + Long.toHexString(address) + " (" + size +
+                    " bytes, tag 0x" + Long.toHexString(tag) +
                     ") broken at byte " + (i << 3) + ": 0x" + Long.toHexString(actual) + " instead of 0x" +
                     Long.toHexString(word(tag, i));
             }
@@ -58,7 +59,8 @@ final class Stamp
         {
             if (heap.getByte(address + j) != (byte)(tail >>> ((j & 7) << 3)))
             {
-                return "stamp of 0x" + Long.toHexString(address) + " (" + size + " bytes, tag 0x" + Long.toHexString(tag) +
+                return "stamp of 0x" + Long.toHexString(address) + " (" + size +
+                    " bytes, tag 0x" + Long.toHexString(tag) +
                     ") broken at tail byte " + j;
             }
         }

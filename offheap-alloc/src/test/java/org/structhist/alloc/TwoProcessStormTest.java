@@ -102,7 +102,8 @@ class TwoProcessStormTest
             {
                 final List<Long> writers = historyReader.writers().stream().map(WriterInfo::pid).toList();
                 assertTrue(writers.containsAll(pids), "both children logged to the shm list: " + writers);
-                assertTrue(historyReader.list("shm").orElseThrow().totalPushed() >= firstAllocations + secondAllocations,
+                assertTrue(historyReader.list("shm").orElseThrow().totalPushed() >=
+                    firstAllocations + secondAllocations,
                     "an incarnation per allocation");
             }
         }

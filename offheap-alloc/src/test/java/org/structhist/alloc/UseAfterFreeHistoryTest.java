@@ -74,7 +74,8 @@ class UseAfterFreeHistoryTest
     void onceTheChunkIsReusedItsNewOccupantGetsNoneOfTheOldOnesEvents()
     {
         final Path historyPath = dir.resolve("reuse.hist");
-        final HistoryList shm = TestHeaps.historyFile(historyPath).list("shm", ListOptions.window(64).eventsPerObject(32));
+        final HistoryList shm =
+            TestHeaps.historyFile(historyPath).list("shm", ListOptions.window(64).eventsPerObject(32));
         final SharedHeap heap = SharedHeap.open(dir.resolve("reuse.heap"), HeapOptions.capacity(8L << 20).history(shm));
         final long first = heap.allocate(STRUCT_SIZE);
         final int oldGeneration = heap.generation(first);

@@ -34,7 +34,8 @@ public final class ChildProcess implements AutoCloseable
      */
     public static ChildProcess startWithoutAnyFlag(final Class<?> mainClass, final String name, final Object... args)
     {
-        return new ChildProcess(ChildJvm.of(mainClass).name(name).switchedOff().withoutAgronaFlags().args(args).start());
+        return new ChildProcess(ChildJvm.of(mainClass).name(name).switchedOff()
+            .withoutAgronaFlags().args(args).start());
     }
 
     /** The java launcher of this JVM, for tests that start a child through a shell (ulimit). */

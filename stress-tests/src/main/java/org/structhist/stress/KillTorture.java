@@ -150,7 +150,8 @@ public final class KillTorture
             }
             if (o.kills < 1 || o.writers < 1 || o.threads < 1 || o.writers > 16 || o.threads > 8 || o.seconds < 0)
             {
-                throw new IllegalArgumentException("need --kills >= 1, --writers 1..16, --threads 1..8, --seconds >= 0");
+                throw new IllegalArgumentException("need --kills >= 1, --writers 1..16, " +
+                    "--threads 1..8, --seconds >= 0");
             }
             return o;
         }
@@ -454,7 +455,8 @@ public final class KillTorture
             final long[] previous = baseOfObject.get(e.getKey() - 1);
             if ((e.getKey() & 0xFFFF_FFFFL) != 0 && previous != null && previous[0] + previous[1] != e.getValue()[0])
             {
-                countLost(list.name() + " object " + Long.toHexString(e.getKey()) + " starts at seq " + e.getValue()[0] +
+                countLost(list.name() + " object " + Long.toHexString(e.getKey()) +
+                    " starts at seq " + e.getValue()[0] +
                     ", its predecessor ended at " + (previous[0] + previous[1]));
             }
         }
@@ -497,7 +499,8 @@ public final class KillTorture
                     case IN_FLIGHT:
                     case TORN:
                     case CHECKSUM_MISMATCH:
-                        if (inFlightSeen.add("shared:" + inc.pushNumber() + ":" + event.position() + ":" + event.status()))
+                        if (inFlightSeen.add("shared:" + inc.pushNumber() + ":" +
+                        event.position() + ":" + event.status()))
                         {
                             clobbered++;
                         }
@@ -523,7 +526,8 @@ public final class KillTorture
             final WriterInfo info = registry.get(pid);
             if (info == null)
             {
-                // A writer killed before it registered is not there; neither, in a full registry, a dead one taken over.
+                // A writer killed before it registered is not there; neither, in a full registry, a
+                // dead one taken over.
                 continue;
             }
             violation(info.alive(), "killed writer " + pid + " is shown alive");
@@ -703,7 +707,8 @@ public final class KillTorture
             this.restart = restart;
             final List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx64m", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-XX:TieredStopAtLevel=1", "--add-exports",
-                "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dstructhist=true", "-cp", System.getProperty("java.class.path"),
+                "java.base/jdk.internal.misc=ALL-UNNAMED", "-Dstructhist=true", "-cp",
+                System.getProperty("java.class.path"),
                 TortureWriter.class.getName(), file.toString(), Integer.toString(slot), Integer.toString(restart),
                 Integer.toString(options.threads)));
             try
@@ -772,7 +777,8 @@ public final class KillTorture
             }
             if (!wasAlive || process.exitValue() != SIGKILL_EXIT)
             {
-                throw new IllegalStateException("writer " + slot + "." + restart + " (pid " + pid + ") died on its own " +
+                throw new IllegalStateException("writer " + slot + "." + restart + " (pid " +
+                    pid + ") died on its own " +
                     "with exit value " + process.exitValue() + "; stderr:\n" + stderr);
             }
         }

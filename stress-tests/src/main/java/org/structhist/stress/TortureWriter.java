@@ -98,7 +98,8 @@ public final class TortureWriter
         {
             final HistoryList own = file.list(ownList(writer, t), OWN_OPTIONS);
             final long tag = tag(writer, restart, t);
-            final Thread thread = new Thread(() -> logForever(own, shared, tag, started), "torture-" + writer + "." + t);
+            final Thread thread =
+                new Thread(() -> logForever(own, shared, tag, started), "torture-" + writer + "." + t);
             thread.setDaemon(true);
             thread.start();
         }
@@ -135,7 +136,8 @@ public final class TortureWriter
                 if (seq % SHARED_EVERY == 0)
                 {
                     // Mostly stale: the shared window is far smaller than the handles all threads keep.
-                    final int k = ThreadLocalRandom.current().nextInt((int)Math.min(sharedObjects, SHARED_HANDLES_KEPT));
+                    final int k = ThreadLocalRandom.current()
+                        .nextInt((int)Math.min(sharedObjects, SHARED_HANDLES_KEPT));
                     shared.log(sharedHandles[k], StressVerb.STALE, SHARED_FORMAT, tag, sharedSeq++, sharedAddresses[k]);
                 }
             }

@@ -30,7 +30,8 @@ class FilePermissionsTest
     {
         final Path path = dir.resolve("default.hist");
         final String java = Paths.get(System.getProperty("java.home"), "bin", "java") +
-            " -Xmx64m --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dstructhist=true -Dstructhist.file.size=1m" +
+            " -Xmx64m --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Dstructhist=true " +
+            "-Dstructhist.file.size=1m" +
             " -cp '" + System.getProperty("java.class.path") + "' '" + OpenDefaultChild.class.getName() + "'";
         final ProcessBuilder builder = new ProcessBuilder("bash", "-c", "umask 000 && exec " + java)
             .redirectErrorStream(true);

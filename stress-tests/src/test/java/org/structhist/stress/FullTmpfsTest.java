@@ -53,7 +53,8 @@ class FullTmpfsTest
     {
         final Path mountPoint = Files.createDirectory(dir.resolve("tmpfs"));
         // -Dstructhist.stress.noMount=true takes the fallback path, to test it where mounting works.
-        final Result mount = Boolean.getBoolean("structhist.stress.noMount") ? new Result(1, "-Dstructhist.stress.noMount") :
+        final Result mount = Boolean.getBoolean("structhist.stress.noMount") ?
+            new Result(1, "-Dstructhist.stress.noMount") :
             run(List.of("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_BYTES + ",mode=0700", "tmpfs",
                 mountPoint.toString()), 30); // mode 0700: structhist refuses a directory others may write
         if (mount.exit != 0)
@@ -92,7 +93,8 @@ class FullTmpfsTest
     private void fileSizeLimitFallback() throws Exception
     {
         final Path path = dir.resolve("nospace.hist");
-        final Result refused = java(NoSpaceChild.class, "ulimit -f 2048 && ", path.toString(), Long.toString(16L << 20));
+        final Result refused =
+            java(NoSpaceChild.class, "ulimit -f 2048 && ", path.toString(), Long.toString(16L << 20));
         assertEquals(0, refused.exit, "refused cleanly, not killed: " + refused.output);
         assertTrue(refused.output.startsWith("REFUSED cannot allocate 16777216 bytes for history file " + path),
             refused.output);

@@ -33,7 +33,8 @@ class KillTortureTest
         assertTrue(result.ok(), result.summary + "\n" + violations);
         assertEquals(kills, result.kills, "every kill was made");
         assertTrue(result.events > 10_000, "the writers logged: " + result.summary);
-        assertTrue(result.summary.startsWith("kills=" + kills + " events=") && result.summary.endsWith(" invalid=0 lost=0"),
+        assertTrue(result.summary.startsWith("kills=" + kills + " events=") &&
+            result.summary.endsWith(" invalid=0 lost=0"),
             result.summary);
     }
 }

@@ -139,7 +139,8 @@ final class Culprits
                         // It gave its own reference away without taking one for the receiver, and still used it.
                         final Event handOff = o.lastReferenceHandedOver;
                         return anomaly.withCause(o.name + " handed over its last reference at #" + handOff.position() +
-                            " without taking one for the receiver, then released one more at #" + e.position(), handOff);
+                            " without taking one for the receiver, then released one more at " +
+                            "#" + e.position(), handOff);
                     }
                     else
                     {

@@ -93,9 +93,11 @@ public final class HistoryAudit
             return incarnation;
         }
         final Incarnation again = reader.incarnation(incarnation.handle()).orElse(null);
-        final boolean beyond = !events.isEmpty() && events.get(events.size() - 1).position() >= incarnation.eventCount();
+        final boolean beyond = !events.isEmpty() && events.get(events.size() - 1).position() >=
+            incarnation.eventCount();
         if (again != null && again.pushNumber() == incarnation.pushNumber() &&
-            again.eventCount() == incarnation.eventCount() && again.claimedRefDelta() == incarnation.claimedRefDelta() &&
+            again.eventCount() == incarnation.eventCount() && again.claimedRefDelta() ==
+            incarnation.claimedRefDelta() &&
             !beyond)
         {
             return incarnation;
@@ -143,7 +145,8 @@ public final class HistoryAudit
             {
                 if (destroy != null)
                 {
-                    anomalies.add(new Anomaly(AnomalyKind.DOUBLE_DESTROY, e, "first DESTROY was #" + destroy.position()));
+                    anomalies.add(new Anomaly(AnomalyKind.DOUBLE_DESTROY, e,
+                        "first DESTROY was #" + destroy.position()));
                 }
                 else
                 {
@@ -154,12 +157,14 @@ public final class HistoryAudit
         final EventWindows windows = new EventWindows(events, coarseSlackByPid);
         final Culprits culprits = new Culprits(events);
         // Counts decide wherever events carry them; the windows judge the rest (and order: use after destroy).
-        final WindowJudge.Findings byWindows = WindowJudge.judge(incarnation, events, windows, uncounted || !countsDecide);
+        final WindowJudge.Findings byWindows =
+            WindowJudge.judge(incarnation, events, windows, uncounted || !countsDecide);
         final CountJudge.Findings byCounts = countsDecide ? CountJudge.judge(events, windows) : null;
         add(anomalies, culprits, first(byCounts == null ? null : byCounts.belowZero(), byWindows.belowZero()));
         add(anomalies, culprits, first(byCounts == null ? null : byCounts.fromZero(), byWindows.fromZero()));
         add(anomalies, culprits, byCounts == null ? null : byCounts.zeroTwice());
-        add(anomalies, culprits, first(byCounts == null ? null : byCounts.destroyWithRefs(), byWindows.destroyWithRefs()));
+        add(anomalies, culprits,
+            first(byCounts == null ? null : byCounts.destroyWithRefs(), byWindows.destroyWithRefs()));
         add(anomalies, culprits, byWindows.afterDestroy());
         if (incarnation.staleEventsDropped() > 0)
         {
@@ -178,7 +183,8 @@ public final class HistoryAudit
         else if (!anyAlive && incarnation.headerValid())
         {
             state = LifeState.LEAKED;
-            anomalies.add(new Anomaly(AnomalyKind.LEAK_AT_DEATH, events.isEmpty() ? null : events.get(events.size() - 1),
+            anomalies.add(new Anomaly(AnomalyKind.LEAK_AT_DEATH, events.isEmpty() ? null :
+                events.get(events.size() - 1),
                 "created by pid " + incarnation.creatorPid()));
         }
         else

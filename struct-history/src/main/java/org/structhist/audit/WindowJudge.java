@@ -117,7 +117,8 @@ final class WindowJudge
         {
             points.add(new Point(lumpBound, AT_LUMP, -1));
         }
-        points.sort(Comparator.comparingLong(Point::time).thenComparingInt(Point::order).thenComparingInt(Point::index));
+        points.sort(Comparator.comparingLong(Point::time).thenComparingInt(Point::order)
+            .thenComparingInt(Point::index));
 
         long count = lumpRefs;
         boolean lumpSettled = lost == 0;
@@ -174,7 +175,8 @@ final class WindowJudge
             // Every claimed event together leaves the count below zero: an unref without its ref, which the
             // kept events do not show (it was dropped). The lump has no event to point at.
             belowZero = new Anomaly(AnomalyKind.REFCOUNT_BELOW_ZERO, null, "refcount " + (lumpNet + keptNet) +
-                " after all " + incarnation.eventCount() + " events claimed (the writer's net of every REF and UNREF); " +
+                " after all " + incarnation.eventCount() +
+                " events claimed (the writer's net of every REF and UNREF); " +
                 "the extra unref is among the " + lost + " events not kept");
         }
         return new Findings(belowZero, fromZero, destroyWithRefs, afterDestroy);

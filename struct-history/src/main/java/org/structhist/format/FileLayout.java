@@ -2,20 +2,19 @@ package org.structhist.format;
 
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.structhist.FileOptions;
 import org.structhist.HistoryFormatException;
 
 import static org.structhist.format.FileHeaderDescriptor.*;
 
 /**
- * Where each region of a history file lies: planned from {@link FileOptions} by the creator, written
+ * Where each region of a history file lies: planned from a {@link LayoutRequest} by the creator, written
  * into the header, and read back and bounds-checked by everyone else. After {@link #read} succeeds,
  * every region lies inside the file, so later reads only have to check indexes against these counts.
  */
 public final class FileLayout
 {
     private static final int PAGE = 4096;
-    /** Limits of FileOptions, enforced on read so a hostile header cannot make a reader build huge maps. */
+    /** Limits of the tables a creator may ask for, enforced on read so a hostile header cannot build huge maps. */
     public static final int MAX_WRITERS = 65536;
     public static final int MAX_THREADS = 1 << 20;
 
@@ -62,37 +61,37 @@ public final class FileLayout
         this.dataRegionLength = dataRegionLength;
     }
 
-    /** The layout a new file with these options gets, or an IllegalArgumentException if it cannot fit. */
-    public static FileLayout plan(final FileOptions options)
+    /** The layout a new file of this request gets, or an IllegalArgumentException if it cannot fit. */
+    public static FileLayout plan(final LayoutRequest request)
     {
         requireLittleEndian();
         long offset = HEADER_LENGTH;
         final long listDirectory = offset;
-        offset += (long)options.maxLists() * ListDescriptor.ENTRY_LENGTH;
+        offset += (long)request.maxLists() * ListDescriptor.ENTRY_LENGTH;
         final long writerRegistry = offset;
-        offset += (long)options.maxWriters() * WriterRegistryDescriptor.ENTRY_LENGTH;
+        offset += (long)request.maxWriters() * WriterRegistryDescriptor.ENTRY_LENGTH;
         final long threadTable = offset;
-        offset += (long)options.maxThreads() * ThreadTableDescriptor.ENTRY_LENGTH;
+        offset += (long)request.maxThreads() * ThreadTableDescriptor.ENTRY_LENGTH;
         final long verbTable = offset;
-        offset += (long)options.maxVerbs() * VerbTableDescriptor.ENTRY_LENGTH;
+        offset += (long)request.maxVerbs() * VerbTableDescriptor.ENTRY_LENGTH;
         final long stringIndex = offset;
-        offset += (long)options.stringIndexCapacity() * StringTableDescriptor.INDEX_SLOT_LENGTH;
+        offset += (long)request.stringIndexCapacity() * StringTableDescriptor.INDEX_SLOT_LENGTH;
         final long stringData = align(offset, StringTableDescriptor.ALIGNMENT);
-        offset = stringData + options.stringDataBytes();
+        offset = stringData + request.stringDataBytes();
         final long dataRegion = align(offset, PAGE);
-        final long size = options.sizeBytes() & ~(long)(PAGE - 1);
+        final long size = request.sizeBytes() & ~(long)(PAGE - 1);
         if (dataRegion >= size)
         {
-            throw new IllegalArgumentException("a file of " + options.sizeBytes() + " bytes has no room left for " +
+            throw new IllegalArgumentException("a file of " + request.sizeBytes() + " bytes has no room left for " +
                 "lists after its tables (" + dataRegion + " bytes): make it larger or the tables smaller");
         }
         return new FileLayout(size,
-            (int)listDirectory, options.maxLists(),
-            (int)writerRegistry, options.maxWriters(),
-            (int)threadTable, options.maxThreads(),
-            (int)verbTable, options.maxVerbs(),
-            (int)stringIndex, options.stringIndexCapacity(),
-            (int)stringData, options.stringDataBytes(),
+            (int)listDirectory, request.maxLists(),
+            (int)writerRegistry, request.maxWriters(),
+            (int)threadTable, request.maxThreads(),
+            (int)verbTable, request.maxVerbs(),
+            (int)stringIndex, request.stringIndexCapacity(),
+            (int)stringData, request.stringDataBytes(),
             (int)dataRegion, (int)(size - dataRegion));
     }
 
@@ -177,8 +176,10 @@ public final class FileLayout
         requireEqual(buffer, LIST_ENTRY_LENGTH_OFFSET, ListDescriptor.ENTRY_LENGTH, "list entry length", path);
         requireEqual(buffer, SLOT_HEADER_LENGTH_OFFSET, ObjectSlotDescriptor.HEADER_LENGTH, "slot header length", path);
         requireEqual(buffer, EVENT_HEADER_LENGTH_OFFSET, EventDescriptor.HEADER_LENGTH, "event header length", path);
-        requireEqual(buffer, WRITER_ENTRY_LENGTH_OFFSET, WriterRegistryDescriptor.ENTRY_LENGTH, "writer entry length", path);
-        requireEqual(buffer, THREAD_ENTRY_LENGTH_OFFSET, ThreadTableDescriptor.ENTRY_LENGTH, "thread entry length", path);
+        requireEqual(buffer, WRITER_ENTRY_LENGTH_OFFSET, WriterRegistryDescriptor.ENTRY_LENGTH,
+            "writer entry length", path);
+        requireEqual(buffer, THREAD_ENTRY_LENGTH_OFFSET, ThreadTableDescriptor.ENTRY_LENGTH,
+            "thread entry length", path);
         requireEqual(buffer, VERB_ENTRY_LENGTH_OFFSET, VerbTableDescriptor.ENTRY_LENGTH, "verb entry length", path);
 
         final int maxLists = buffer.getInt(MAX_LISTS_OFFSET);
@@ -192,7 +193,8 @@ public final class FileLayout
         requireRange(maxVerbs, 1, VerbTableDescriptor.MAX_VERBS, "verb count", path);
         requireRange(maxWriters, 1, MAX_WRITERS, "writer count", path);
         requireRange(maxThreads, 1, MAX_THREADS, "thread count", path);
-        requireRange(stringDataLength, StringTableDescriptor.FIRST_ENTRY_OFFSET, Integer.MAX_VALUE, "string data length", path);
+        requireRange(stringDataLength, StringTableDescriptor.FIRST_ENTRY_OFFSET, Integer.MAX_VALUE,
+            "string data length", path);
         requireRange(dataRegionLength, 0, Integer.MAX_VALUE, "data region length", path);
         if (indexCapacity < 1 || Integer.bitCount(indexCapacity) != 1)
         {

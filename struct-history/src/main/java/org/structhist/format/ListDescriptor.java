@@ -5,7 +5,8 @@ package org.structhist.format;
  * {@link #ENTRY_LENGTH} bytes each, from the header's List Directory Offset.
  * <p>
  * An entry is claimed by a CAS of State from FREE to {@code -pid} (initialising, by that process);
- * the claimer fills the configuration and reserves the list's region in the data region, then release-stores READY. If the
+ * the claimer fills the configuration and reserves the list's region in the data region, then
+ * release-stores READY. If the
  * data region has no room for it, the claimer stores FREE again and fails. A
  * process looking a list up by name waits on an initialising entry until it is READY, so two
  * processes creating the same list at once end up sharing one entry; if the claimer's pid is dead,

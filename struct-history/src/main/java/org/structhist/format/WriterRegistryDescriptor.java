@@ -7,7 +7,8 @@ package org.structhist.format;
  * A process takes the entry that already holds its own pid (from an earlier open), else claims a free
  * one with a CAS of Pid from 0 to its pid, else takes over the entry of a dead process with a CAS from
  * that pid; it then stores State = CLAIMING, fills the rest, and release-stores State = ATTACHED. A
- * reader must not trust Process Start or the clock base of an entry whose State is CLAIMING. Readers tell a live writer from a dead one by Pid and Process Start
+ * reader must not trust Process Start or the clock base of an entry whose State is CLAIMING. Readers tell a live writer
+ * from a dead one by Pid and Process Start
  * (a reused pid has another start time) and by Heartbeat, which a daemon ticker refreshes every second.
  * Each writer's clock base turns the System.nanoTime stamps of its events into wall time.
  * <pre>

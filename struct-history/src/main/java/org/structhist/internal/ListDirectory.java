@@ -180,7 +180,8 @@ public final class ListDirectory
             }
             final Entry that = new Entry(buffer, index, other, false);
             final int thatSlotLength = buffer.getInt(other + SLOT_LENGTH_OFFSET);
-            if (ListGeometry.problem(that.window, that.eventsPerObject, that.pinnedFirst, that.entrySize, thatSlotLength,
+            if (ListGeometry.problem(that.window, that.eventsPerObject, that.pinnedFirst,
+                that.entrySize, thatSlotLength,
                 that.regionOffset, layout) != null)
             {
                 continue; // its own lookup refuses it; its garbage must not refuse this list

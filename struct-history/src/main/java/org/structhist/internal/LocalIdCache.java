@@ -62,7 +62,10 @@ public final class LocalIdCache
         return MISSING;
     }
 
-    /** Caches {@code id} for {@code key} as its bucket's newest, dropping the bucket's oldest key if it is full; returns {@code id}. */
+    /**
+     * Caches {@code id} for {@code key} as its bucket's newest, dropping the bucket's oldest key if it is
+     * full; returns {@code id}.
+     */
     public int put(final Object key, final int id)
     {
         final int hash = key.hashCode();

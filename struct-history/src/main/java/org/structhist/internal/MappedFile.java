@@ -7,6 +7,7 @@ import org.structhist.HistoryFormatException;
 import org.structhist.StructHistoryException;
 import org.structhist.format.FileHeaderDescriptor;
 import org.structhist.format.FileLayout;
+import org.structhist.format.LayoutRequest;
 import org.structhist.io.FileAccess;
 import org.structhist.io.FileCreation;
 import org.structhist.io.FileSafety;
@@ -69,10 +70,15 @@ public final class MappedFile
         return mapping;
     }
 
-    public static MappedFile createOrAttach(final Path path, final FileOptions options)
+    /**
+     * Creates the file with the {@code request}ed layout, or attaches to the one already there (waiting up to
+     * {@code attachTimeoutMillis} for its creator to finish it). Plain values, not the API's FileOptions: the
+     * API translates itself, so this package does not depend on it.
+     */
+    public static MappedFile createOrAttach(
+        final Path path, final LayoutRequest request, final FileAccess access, final long attachTimeoutMillis)
     {
-        final FileLayout planned = FileLayout.plan(options);
-        final FileAccess access = options.access();
+        final FileLayout planned = FileLayout.plan(request);
         final Path parent = path.toAbsolutePath().getParent();
         try
         {
@@ -92,7 +98,7 @@ public final class MappedFile
         FileCreation.removeTemporariesOfDeadCreators(path);
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
         {
-            return attach(path, access, options.attachTimeoutMillis());
+            return attach(path, access, attachTimeoutMillis);
         }
         final Path temporary = FileCreation.temporaryFor(path);
         try
@@ -101,7 +107,8 @@ public final class MappedFile
         }
         catch (final IOException ex)
         {
-            throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
+            throw new StructHistoryException("cannot create history file " + path + ": " +
+                FileCreation.describe(ex), ex);
         }
         final MappedFile made = initialise(temporary, path, planned);
         try
@@ -110,12 +117,13 @@ public final class MappedFile
             // killed while filling it leaves only a temporary that the next creator removes.
             if (!FileCreation.linkIntoPlace(temporary, path))
             {
-                return attach(path, access, options.attachTimeoutMillis()); // another process won the race
+                return attach(path, access, attachTimeoutMillis); // another process won the race
             }
         }
         catch (final IOException ex)
         {
-            throw new StructHistoryException("cannot create history file " + path + ": " + FileCreation.describe(ex), ex);
+            throw new StructHistoryException("cannot create history file " + path + ": " +
+                FileCreation.describe(ex), ex);
         }
         return new MappedFile(path, made.mapping, made.layout, true);
     }
@@ -135,7 +143,7 @@ public final class MappedFile
             FileCreation.deleteQuietly(path);
             throw new StructHistoryException("cannot allocate " + layout.fileLength + " bytes for history file " +
                 reportedAs + " (" + FileCreation.describe(ex) + "): free space there, or make the file smaller with " +
-                "-D" + FileOptions.SIZE_PROPERTY, ex);
+                "-D" + FileOptions.SIZE_PROPERTY, ex); // a constant, compiled in: no dependency at run time
         }
         final MappedFile file = new MappedFile(path, mapping, layout, true);
         final long wallNanos = WallClock.preciseNanos();
@@ -151,7 +159,8 @@ public final class MappedFile
         try (FileChannel channel = FileSafety.openExisting(path, access, "history file",
             StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            final ByteBuffer header = ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+            final ByteBuffer header =
+                ByteBuffer.allocate(FileHeaderDescriptor.HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             while (true)
             {
                 header.clear();
@@ -192,7 +201,8 @@ public final class MappedFile
             final long size = channel.size();
             if (size > FileHeaderDescriptor.MAX_FILE_LENGTH)
             {
-                throw new HistoryFormatException(path + " is corrupt: " + size + " bytes is more than a history file holds");
+                throw new HistoryFormatException(path + " is corrupt: " + size +
+                    " bytes is more than a history file holds");
             }
             final MappedByteBuffer mapping = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
             final UnsafeBuffer buffer = new UnsafeBuffer(mapping);

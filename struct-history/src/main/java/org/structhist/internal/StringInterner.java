@@ -34,7 +34,9 @@ public final class StringInterner
         this.dataLength = layout.stringDataLength;
     }
 
-    /** The id of {@code value}, or {@link org.structhist.format.StringTableDescriptor#NO_STRING} if the table is full. */
+    /**
+     * The id of {@code value}, or {@link org.structhist.format.StringTableDescriptor#NO_STRING} if the table is full.
+     */
     public int intern(final String value)
     {
         final byte[] utf8 = utf8(value);

@@ -153,7 +153,8 @@ public final class ThreadRegistry
     {
         try
         {
-            return MethodHandles.publicLookup().findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
+            return MethodHandles.publicLookup()
+                .findVirtual(Thread.class, "isVirtual", MethodType.methodType(boolean.class));
         }
         catch (final NoSuchMethodException | IllegalAccessException ex)
         {

@@ -30,7 +30,8 @@ public final class WriterRegistry
     }
 
     /**
-     * Claims this process's own entry from an earlier open, or a free entry, or else the entry of a dead process, and fills it. Past Max Writers with
+     * Claims this process's own entry from an earlier open, or a free entry, or else the entry of a dead process, and
+     * fills it. Past Max Writers with
      * every writer alive, the process still writes events but goes unlisted (counted in the header).
      */
     public static WriterRegistry register(

@@ -252,7 +252,8 @@ public final class FileSafety
         final Path descriptor = descriptorPath(channel);
         // Without /proc (not Linux): the name again, which catches a swap unless it is swapped back in time.
         return new Status(descriptor != null ?
-            Files.readAttributes(descriptor, "unix:*") : Files.readAttributes(path, "unix:*", LinkOption.NOFOLLOW_LINKS));
+            Files.readAttributes(descriptor, "unix:*") : Files.readAttributes(path, "unix:*",
+            LinkOption.NOFOLLOW_LINKS));
     }
 
     /**
@@ -279,7 +280,8 @@ public final class FileSafety
         }
     }
 
-    private static void requireSafeFile(final Status status, final Path path, final FileAccess access, final String what)
+    private static void requireSafeFile(final Status status, final Path path,
+        final FileAccess access, final String what)
         throws UnsafeFileException
     {
         if ((status.mode & TYPE_MASK) == SYMLINK)
@@ -297,7 +299,8 @@ public final class FileSafety
             throw new UnsafeFileException(what + " " + path + " (" + status.describe() + ") " +
                 whyNotTrusted(status, access) + ", so another user may have planted it or may change or truncate " +
                 "it: delete it if you did not make it (its owner or root can), or " +
-                (access == FileAccess.OWNER_ONLY && (status.mode & OTHER_WRITE) == 0 && (status.mode & GROUP_WRITE) != 0 ?
+                (access == FileAccess.OWNER_ONLY && (status.mode & OTHER_WRITE) == 0 &&
+                (status.mode & GROUP_WRITE) != 0 ?
                 "open it with FileAccess.GROUP if it is shared with your group on purpose" :
                 "choose a path in a directory only you can write"));
         }

@@ -8,7 +8,6 @@ import org.structhist.format.FileLayout;
 import org.structhist.format.HandleDescriptor;
 import org.structhist.format.ListDescriptor;
 import org.structhist.format.ListGeometry;
-import org.structhist.format.ObjectSlotDescriptor;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
@@ -213,7 +212,8 @@ public final class HistoryReader implements AutoCloseable
         final int slotLength = buffer.getInt(entry + ListDescriptor.SLOT_LENGTH_OFFSET);
         final int regionOffset = buffer.getInt(entry + ListDescriptor.REGION_OFFSET_OFFSET);
         final String listName = string(buffer.getInt(entry + ListDescriptor.NAME_ID_OFFSET));
-        final String problem = ListGeometry.problem(window, events, pinned, entrySize, slotLength, regionOffset, layout);
+        final String problem =
+            ListGeometry.problem(window, events, pinned, entrySize, slotLength, regionOffset, layout);
         return new ListInfo(index, listName, window, events, pinned, entrySize, flags, slotLength, regionOffset,
             buffer.getLong(entry + ListDescriptor.CREATOR_PID_OFFSET),
             buffer.getLong(entry + ListDescriptor.CREATED_WALL_NANOS_OFFSET),
@@ -314,7 +314,8 @@ public final class HistoryReader implements AutoCloseable
                 }
             }
         }
-        result.sort(Comparator.comparingInt((Incarnation i) -> i.list().index()).thenComparingLong(Incarnation::pushNumber));
+        result.sort(Comparator.comparingInt((Incarnation i) -> i.list().index())
+            .thenComparingLong(Incarnation::pushNumber));
         return result;
     }
 

@@ -58,7 +58,8 @@ public final class MessageFormatter
         }
         if (fmt.indexOf('%') < 0)
         {
-            return values.length == 0 ? fmt : fmt + (fmt.isEmpty() ? "" : " ") + raw(values, new boolean[values.length]);
+            return values.length == 0 ? fmt : fmt + (fmt.isEmpty() ? "" : " ") +
+                raw(values, new boolean[values.length]);
         }
         if (hasHugeWidth(fmt))
         {

@@ -97,8 +97,11 @@ public final class HistoryTextRenderer
         print(out, history, shown, null);
     }
 
-    /** As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line. */
-    public void print(final PrintWriter out, final AuditedHistory history, final Predicate<Event> shown, final String note)
+    /**
+     * As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line.
+     */
+    public void print(final PrintWriter out, final AuditedHistory history,
+        final Predicate<Event> shown, final String note)
     {
         out.println(header(history));
         if (note != null)
@@ -257,7 +260,8 @@ public final class HistoryTextRenderer
                 {
                     return "[writer " + e.pid() + " died mid-record]";
                 }
-                return "[in flight: claimed, not committed" + (e.pid() == 0 ? "" : " (pid field " + e.pid() + ")") + "]";
+                return "[in flight: claimed, not committed" +
+                    (e.pid() == 0 ? "" : " (pid field " + e.pid() + ")") + "]";
             case TORN:
                 return "[torn: being overwritten while read]";
             case CHECKSUM_MISMATCH:

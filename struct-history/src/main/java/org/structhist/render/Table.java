@@ -91,7 +91,8 @@ public final class Table
         final StringBuilder sb = new StringBuilder(indent);
         for (int c = 0; c < row.length; c++)
         {
-            final String cell = c == row.length - 1 && !rightAligned[c] ? row[c] : pad(row[c], widths[c], rightAligned[c]);
+            final String cell = c == row.length - 1 && !rightAligned[c] ? row[c] :
+                pad(row[c], widths[c], rightAligned[c]);
             sb.append(c == 0 ? "" : "  ").append(styler == null ? cell : styler.style(c, cell, row));
         }
         out.println(sb);

@@ -18,7 +18,8 @@ public final class Times
 
     public static Instant instant(final long epochNanos)
     {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+            Math.floorMod(epochNanos, 1_000_000_000L));
     }
 
     /** {@code 2026-11-22 05:43:28.123456}. */

@@ -93,7 +93,8 @@ class InterleavingsTest
             for (final boolean counts : new boolean[] {false, true})
             {
                 final AuditedHistory audited = s.audit(counts);
-                assertEquals(List.of(), audited.anomalies(), "trial " + trial + " counts " + counts + describe(audited));
+                assertEquals(List.of(), audited.anomalies(), "trial " + trial + " counts " +
+                    counts + describe(audited));
             }
             inversions += logOrderSaysWrong(s.events(false)) ? 1 : 0;
         }
@@ -136,7 +137,8 @@ class InterleavingsTest
                     e.threadId(), e.threadName(), e.verb(), e.effect(), e.format(), e.args(), e.text(), false, true,
                     null, e.count()));
             }
-            final Incarnation incarnation = s.incarnation(Scenario.list(16, 1 << 16, 8), 0, Incarnation.UNKNOWN_REF_DELTA);
+            final Incarnation incarnation =
+                s.incarnation(Scenario.list(16, 1 << 16, 8), 0, Incarnation.UNKNOWN_REF_DELTA);
             final AuditedHistory audited = audit.audit(incarnation, events);
             assertEquals(List.of(), audited.anomalies(), "trial " + trial + describe(audited));
         }

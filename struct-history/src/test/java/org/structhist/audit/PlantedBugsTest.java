@@ -141,7 +141,8 @@ class PlantedBugsTest
         twin.op(MAIN, DESTROY, 41, "free");
         for (final boolean counts : BOTH)
         {
-            final Anomaly neg = assertFlagged(bug.audit(counts), AnomalyKind.REFCOUNT_BELOW_ZERO, bug.position(mainUnref));
+            final Anomaly neg =
+                assertFlagged(bug.audit(counts), AnomalyKind.REFCOUNT_BELOW_ZERO, bug.position(mainUnref));
             assertCause(neg, bug.position(handOff), "main handed over its last reference at #1 without taking one " +
                 "for the receiver, then released one more at #4");
             assertClean(twin.audit(counts));
@@ -205,7 +206,8 @@ class PlantedBugsTest
         final AuditedHistory audited = Scenario.audit().audit(new Scenario().incarnation(list, 0,
             org.structhist.reader.Incarnation.UNKNOWN_REF_DELTA), events);
         // The incarnation says 4 events were claimed; this one has 5: build it with the right count.
-        final AuditedHistory withCount = Scenario.audit().audit(new org.structhist.reader.Incarnation(list, 0, 1, 0, 1L << 56,
+        final AuditedHistory withCount =
+            Scenario.audit().audit(new org.structhist.reader.Incarnation(list, 0, 1, 0, 1L << 56,
             0x1000, MAIN.pid(), MAIN.threadId(), 0, false, 0, 5, 0, true,
             org.structhist.reader.Incarnation.UNKNOWN_REF_DELTA), events);
         assertNotNull(audited);
@@ -314,7 +316,8 @@ class PlantedBugsTest
             final AuditedHistory b = audit.audit(second.incarnation(list, 1, -1), second.events(counts));
             final List<AuditedHistory> bug = HistoryAudit.pushedWhileLive(List.of(a, b));
             assertEquals(List.of(), bug.get(0).anomalies());
-            assertEquals(List.of(AnomalyKind.PUSHED_WHILE_LIVE), bug.get(1).anomalies().stream().map(Anomaly::kind).toList());
+            assertEquals(List.of(AnomalyKind.PUSHED_WHILE_LIVE),
+                bug.get(1).anomalies().stream().map(Anomaly::kind).toList());
             assertEquals("push #0 (gen 1) of the same address had no DESTROY and no unref() before this push",
                 bug.get(1).anomalies().get(0).detail());
             final AuditedHistory d = audit.audit(firstDestroyed.incarnation(list, 0, 0), firstDestroyed.events(counts));

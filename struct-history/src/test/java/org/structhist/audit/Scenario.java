@@ -152,7 +152,8 @@ final class Scenario
 
     Incarnation incarnation(final ListInfo list, final long pushNumber, final long claimedRefDelta)
     {
-        return new Incarnation(list, (int)(pushNumber % list.window()), (int)(pushNumber / list.window()) + 1, pushNumber,
+        return new Incarnation(list, (int)(pushNumber % list.window()),
+            (int)(pushNumber / list.window()) + 1, pushNumber,
             (1L << 56) | pushNumber, address, MAIN.pid(), MAIN.threadId(), pushTime, false, 0, ops.size(), 0, true,
             claimedRefDelta);
     }

@@ -30,13 +30,13 @@ final class FormatDoc
      * The document and the descriptor package it describes: FORMAT.md and org.structhist.format unless a
      * test of another module's format (the heap's HEAP-FORMAT.md) retargets it with {@link #target}.
      */
-    static Path PATH = Paths.get("..", "docs", "FORMAT.md");
+    static Path docPath = Paths.get("..", "docs", "FORMAT.md");
 
     static final String TABLE_HEADER = "| Offset | Size | Field | Meaning |";
 
-    static String PACKAGE = "org.structhist.format.";
+    static String descriptorPackage = "org.structhist.format.";
     /** A class of the descriptor package, to find where its compiled classes are. */
-    static Class<?> ANCHOR = FileHeaderDescriptor.class;
+    static Class<?> anchorClass = FileHeaderDescriptor.class;
     private static final Pattern HEADING = Pattern.compile("^(#{1,6})\\s+(.*)$");
     private static final Pattern SECTION_CLASS = Pattern.compile("\\(`(\\w+Descriptor)`\\)");
     private static final Pattern CLAIM = Pattern.compile(
@@ -103,7 +103,7 @@ final class FormatDoc
                     }
                 }
             }
-            return fail(PATH + ": the " + descriptor + " section has no row for field '" + field + "'");
+            return fail(docPath + ": the " + descriptor + " section has no row for field '" + field + "'");
         }
     }
 
@@ -131,18 +131,18 @@ final class FormatDoc
     /** Checks {@code document} against the *Descriptor classes of {@code anchor}'s package instead. */
     static void target(final Path document, final Class<?> anchor)
     {
-        PATH = document;
-        PACKAGE = anchor.getPackageName() + ".";
-        ANCHOR = anchor;
+        docPath = document;
+        descriptorPackage = anchor.getPackageName() + ".";
+        anchorClass = anchor;
     }
 
     /** Loads and parses the document, failing the test with a clear message if it is missing. */
     static FormatDoc load()
     {
-        final Path path = PATH.toAbsolutePath().normalize();
+        final Path path = docPath.toAbsolutePath().normalize();
         if (!Files.isRegularFile(path))
         {
-            return fail(PATH + " is missing: expected it at " + path + " (the test runs with the " +
+            return fail(docPath + " is missing: expected it at " + path + " (the test runs with the " +
                 "module directory as working directory)");
         }
         try
@@ -294,7 +294,8 @@ final class FormatDoc
             final int fixedSize = NUMBER.matcher(size).matches() ? Integer.parseInt(size) : -1;
             final String rawField = cells.get(2).replace("`", "").trim();
             final boolean italic = rawField.length() > 2 &&
-                (rawField.startsWith("*") && rawField.endsWith("*") || rawField.startsWith("_") && rawField.endsWith("_"));
+                (rawField.startsWith("*") && rawField.endsWith("*") || rawField.startsWith("_") &&
+                rawField.endsWith("_"));
             final String field = italic ? rawField.substring(1, rawField.length() - 1).trim() : rawField;
             final boolean reserved = field.toLowerCase(Locale.ROOT).startsWith("reserved");
             rows.add(new Row(lineNumber, offset, size, fixedSize, field,
@@ -348,11 +349,11 @@ final class FormatDoc
     {
         try
         {
-            return Class.forName(PACKAGE + simpleName);
+            return Class.forName(descriptorPackage + simpleName);
         }
         catch (final ClassNotFoundException ex)
         {
-            return fail(PATH + " names " + simpleName + ", but there is no class " + PACKAGE + simpleName);
+            return fail(docPath + " names " + simpleName + ", but there is no class " + descriptorPackage + simpleName);
         }
     }
 

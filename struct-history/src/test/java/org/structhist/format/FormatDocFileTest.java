@@ -481,8 +481,8 @@ class FormatDocFileTest
         final String expected = String.format("header checksum = 0x%08X",
             documentedHeaderChecksum(1, 0, 0xA11CEL, 123456789L, 4242, 1));
         final String flat = doc.text.replaceAll("\\s+", " ");
-        assertTrue(flat.contains(expected), () -> FormatDoc.PATH + " must give the header test vector's result as '" +
-            expected + "'");
+        assertTrue(flat.contains(expected), () -> FormatDoc.docPath +
+            " must give the header test vector's result as '" + expected + "'");
         assertTrue(flat.contains("generation 1, Push Number 0, Address 0xA11CE, Push Time 123456789, Creator Pid " +
             "4242, Creator Thread Id 1"), "the header test vector's inputs in the document differ from this test's");
     }
@@ -559,7 +559,8 @@ class FormatDocFileTest
     private static void assertThreadRegistered(final ByteBuffer b, final long pid)
     {
         final int table = b.getInt(at(HEADER, "Thread Table Offset"));
-        final int registered = Math.min(b.getInt(at(HEADER, "Thread Table Cursor")), b.getInt(at(HEADER, "Max Threads")));
+        final int registered =
+            Math.min(b.getInt(at(HEADER, "Thread Table Cursor")), b.getInt(at(HEADER, "Max Threads")));
         for (int i = 0; i < registered; i++)
         {
             final int entry = table + i * DOC_THREAD_ENTRY;
@@ -641,7 +642,7 @@ class FormatDocFileTest
         final FormatDoc.Section section = doc.sections.get(descriptor);
         if (section == null)
         {
-            return fail(FormatDoc.PATH + " has no section for " + descriptor);
+            return fail(FormatDoc.docPath + " has no section for " + descriptor);
         }
         return section.row(field).offset();
     }

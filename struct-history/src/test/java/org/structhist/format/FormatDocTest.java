@@ -69,7 +69,7 @@ class FormatDocTest
     @Test
     void documentParsesCleanly()
     {
-        assertTrue(doc.problems.isEmpty(), () -> FormatDoc.PATH + " is malformed:\n  " +
+        assertTrue(doc.problems.isEmpty(), () -> FormatDoc.docPath + " is malformed:\n  " +
             String.join("\n  ", doc.problems));
     }
 
@@ -78,7 +78,7 @@ class FormatDocTest
     {
         final List<String> problems = new ArrayList<>();
         final Set<String> descriptors = descriptorClassNames();
-        assertFalse(descriptors.isEmpty(), "found no *Descriptor classes in " + FormatDoc.PACKAGE);
+        assertFalse(descriptors.isEmpty(), "found no *Descriptor classes in " + FormatDoc.descriptorPackage);
         for (final String descriptor : descriptors)
         {
             final FormatDoc.Section section = doc.sections.get(descriptor);
@@ -253,7 +253,7 @@ class FormatDocTest
         }
         final String expected = String.format("checksum = 0x%08X", EventChecksum.fold(h));
         final String flat = doc.text.replaceAll("\\s+", " ");
-        assertTrue(flat.contains(expected), () -> FormatDoc.PATH + " must give the checksum test vector's " +
+        assertTrue(flat.contains(expected), () -> FormatDoc.docPath + " must give the checksum test vector's " +
             "result as '" + expected + "'");
         assertTrue(flat.contains("Stamp `0x0000000100000000`, Timestamp 123456789, Pid 4242, Thread Id 1, " +
             "Verb Id 1, Flags `0x21`, Format Id 8, Stack Id 0, Entry Size 64 with payload words 42, 0, 0"),
@@ -299,7 +299,7 @@ class FormatDocTest
     {
         if (!problems.isEmpty())
         {
-            fail(FormatDoc.PATH + " and the descriptor classes disagree:\n  " + String.join("\n  ", problems));
+            fail(FormatDoc.docPath + " and the descriptor classes disagree:\n  " + String.join("\n  ", problems));
         }
     }
 
@@ -309,9 +309,9 @@ class FormatDocTest
         final Set<String> names = new TreeSet<>();
         try
         {
-            final Path location = Path.of(FormatDoc.ANCHOR.getProtectionDomain().getCodeSource()
+            final Path location = Path.of(FormatDoc.anchorClass.getProtectionDomain().getCodeSource()
                 .getLocation().toURI());
-            final String directory = FormatDoc.ANCHOR.getPackageName().replace('.', '/');
+            final String directory = FormatDoc.anchorClass.getPackageName().replace('.', '/');
             if (Files.isDirectory(location))
             {
                 collect(location.resolve(directory), names);
@@ -326,7 +326,7 @@ class FormatDocTest
         }
         catch (final IOException | URISyntaxException ex)
         {
-            return fail("cannot list the classes of " + FormatDoc.PACKAGE + ": " + ex);
+            return fail("cannot list the classes of " + FormatDoc.descriptorPackage + ": " + ex);
         }
         return names;
     }

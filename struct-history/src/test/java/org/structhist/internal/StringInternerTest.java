@@ -18,7 +18,8 @@ class StringInternerTest
     @Test
     void equalStringsShareOneIdAndDistinctOnesDoNot()
     {
-        final MappedFile mapped = MappedFile.createOrAttach(dir.resolve("a.hist"), FileOptions.defaults().sizeBytes(1L << 20));
+        final MappedFile mapped =
+            MappedFiles.createOrAttach(dir.resolve("a.hist"), FileOptions.defaults().sizeBytes(1L << 20));
         final StringInterner strings = new StringInterner(mapped.buffer, mapped.layout);
         final int id = strings.intern("connect %d");
         assertNotEquals(StringTableDescriptor.NO_STRING, id);
@@ -33,7 +34,7 @@ class StringInternerTest
     @Test
     void aStringWhoseProbeRunIsTakenIsNotInternedWhateverRoomIsLeftElsewhere()
     {
-        final MappedFile mapped = MappedFile.createOrAttach(dir.resolve("b.hist"),
+        final MappedFile mapped = MappedFiles.createOrAttach(dir.resolve("b.hist"),
             FileOptions.defaults().sizeBytes(1L << 20).stringIndexCapacity(1024));
         final StringInterner strings = new StringInterner(mapped.buffer, mapped.layout);
         final int other = strings.intern("some other string");

@@ -83,7 +83,8 @@ class FileCreationTest
             Files.write(path.resolveSibling(prefix + exited.pid() + "-" + ProcessIdentity.START_MILLIS + "-7"),
                 new byte[4096]),
             // A dead creator whose pid a live process (this one) has since been given: only the start time tells.
-            Files.write(path.resolveSibling(prefix + ProcessIdentity.PID + "-" + (ProcessIdentity.START_MILLIS - 3_600_000) +
+            Files.write(path.resolveSibling(prefix + ProcessIdentity.PID + "-" +
+                (ProcessIdentity.START_MILLIS - 3_600_000) +
                 "-8"), new byte[4096]),
             // The older naming, pid only.
             Files.write(path.resolveSibling(prefix + exited.pid() + "-9"), new byte[4096]),

@@ -138,7 +138,8 @@ class AuditAcrossProcessesTest
         // the child's extra one.
         final Anomaly neg = assertFlagged(only(), AnomalyKind.REFCOUNT_BELOW_ZERO, 4);
         assertEquals(3, neg.causeEvent().position(), neg.culpritLine());
-        assertTrue(neg.cause().endsWith(" released 2 references where it took 1 (no hand-off logged)"), neg.culpritLine());
+        assertTrue(neg.cause()
+            .endsWith(" released 2 references where it took 1 (no hand-off logged)"), neg.culpritLine());
     }
 
     @Test
@@ -220,7 +221,10 @@ class AuditAcrossProcessesTest
         assertClean(only());
     }
 
-    /** The child's first use may, by the clocks, come before the DESTROY (it has no earlier event): its second is proven. */
+    /**
+     * The child's first use may, by the clocks, come before the DESTROY (it has no earlier event):
+     * its second is proven.
+     */
     @Test
     @Timeout(120)
     void useAfterDestroyByAnotherProcess()
@@ -271,7 +275,8 @@ class AuditAcrossProcessesTest
         final List<AuditedHistory> all = audit();
         assertEquals(2, all.size());
         assertClean(all.get(0));
-        assertEquals(List.of(AnomalyKind.PUSHED_WHILE_LIVE), all.get(1).anomalies().stream().map(Anomaly::kind).toList(),
+        assertEquals(List.of(AnomalyKind.PUSHED_WHILE_LIVE),
+            all.get(1).anomalies().stream().map(Anomaly::kind).toList(),
             describe(all.get(1)));
     }
 

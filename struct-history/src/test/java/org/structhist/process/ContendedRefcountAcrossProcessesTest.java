@@ -131,7 +131,8 @@ class ContendedRefcountAcrossProcessesTest
             inverted += logOrderSaysWrong(history.events()) ? 1 : 0;
         }
         // How often log order alone would have made a correct object look broken (the old audit's false alarms).
-        System.out.println("ContendedRefcountAcrossProcessesTest (" + (counts ? "counts" : "message") + "): " + inverted +
+        System.out.println("ContendedRefcountAcrossProcessesTest (" +
+            (counts ? "counts" : "message") + "): " + inverted +
             " of " + RUNS +
             " histories have their log order inverted");
         assertEquals(List.of(), found, "correct code flagged");

@@ -15,7 +15,8 @@ public final class DefaultFileChild
         ChildSupport.startWatchdog();
         try (HistoryFile file = HistoryFile.openDefault())
         {
-            file.list("runs", ListOptions.window(4)).push(1).log(ChildVerb.WRITE, "run of %d", ProcessHandle.current().pid());
+            file.list("runs", ListOptions.window(4)).push(1)
+                .log(ChildVerb.WRITE, "run of %d", ProcessHandle.current().pid());
             System.out.println("PATH " + file.path());
         }
         System.exit(0);

@@ -20,7 +20,8 @@ public final class ExitChild
     {
         ChildSupport.startWatchdog();
         final HistoryFile file = HistoryFile.open(Paths.get(args[0]));
-        file.list("exits", ListOptions.window(4)).push(1).log(ChildVerb.WRITE, "opened by %d", ProcessHandle.current().pid());
+        file.list("exits", ListOptions.window(4)).push(1)
+            .log(ChildVerb.WRITE, "opened by %d", ProcessHandle.current().pid());
         System.out.println("OPEN");
         System.out.flush();
         if ("wait".equals(args[1]))

@@ -22,7 +22,8 @@ class FilePerRunProcessTest
         final String template = dir.resolve("run-%p.hist").toString();
         for (int run = 0; run < 2; run++)
         {
-            try (ChildJvm child = ChildJvm.of(DefaultFileChild.class).property(HistoryFile.FILE_PROPERTY, template).start())
+            try (ChildJvm child =
+                ChildJvm.of(DefaultFileChild.class).property(HistoryFile.FILE_PROPERTY, template).start())
             {
                 final Path expected = dir.resolve("run-" + child.pid() + ".hist");
                 assertEquals("PATH " + expected, child.awaitLine("PATH ", ChildJvm.STARTUP_TIMEOUT));

@@ -60,7 +60,8 @@ class TruncationUnderWriterTest
             cut(path);
             final int exit = child.awaitExit(BOUND); // fails the test if the child is still running
             final String outcome = exit == 0 ? child.linesStartingWith("OUTCOME").toString() :
-                "killed, exit value " + exit + (exit == 128 + 7 ? " (SIGBUS)" : exit == 134 ? " (SIGABRT: JVM crash)" : "");
+                "killed, exit value " + exit +
+                (exit == 128 + 7 ? " (SIGBUS)" : exit == 134 ? " (SIGABRT: JVM crash)" : "");
             System.out.println("TruncationUnderWriterTest busy writer outcome: " + outcome);
             // The fault a store past the end raises in a writer thread is an InternalError, which the list
             // turns into a detach: the writer threads end by seeing isDetached(), with no error.

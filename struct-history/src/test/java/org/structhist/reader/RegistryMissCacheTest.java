@@ -39,7 +39,7 @@ class RegistryMissCacheTest
     }
 
     @Test
-    void misses_of_a_crafted_thread_table_are_cached_not_rescanned() throws Exception
+    void missesOfACraftedThreadTableAreCachedNotRescanned() throws Exception
     {
         final Path path = dir.resolve("crafted.hist");
         final HistoryFile file = TestFiles.open(path);

@@ -29,7 +29,14 @@ import java.util.concurrent.Callable;
 @Command(
     name = "check",
     header = "Audit every history for refcount and lifetime bugs; exit 1 if any.",
-    description = "Audits every history in the window and prints one line per anomaly, with the address, generation and the first event that proves it (position, time, pid, thread, verb), and where the history shows it the cause in one line: an event after DESTROY (use after free), a refcount below zero, a reference taken from zero, zero reached twice, a double DESTROY, a DESTROY while references remain, an address pushed again while live, an object still live when every process that used it is dead (leak at death), a writer that died mid-record, a corrupt record. Where events carry counts it judges by them; elsewhere only what the timestamps prove (see docs/DESIGN.md). Events logged through stale handles (STALE_HANDLE_EVENTS) are information about a window too small, not bugs. Exit code 1 if there is any bug, for scripts.",
+    description = "Audits every history in the window and prints one line per anomaly, with the address, generation " +
+    "and the first event that proves it (position, time, pid, thread, verb), and where the history shows it the " +
+    "cause in one line: an event after DESTROY (use after free), a refcount below zero, a reference taken from zero, " +
+    "zero reached twice, a double DESTROY, a DESTROY while references remain, an address pushed again while live, an " +
+    "object still live when every process that used it is dead (leak at death), a writer that died mid-record, a " +
+    "corrupt record. Where events carry counts it judges by them; elsewhere only what the timestamps prove (see " +
+    "docs/DESIGN.md). Events logged through stale handles (STALE_HANDLE_EVENTS) are information about a window too " +
+    "small, not bugs. Exit code 1 if there is any bug, for scripts.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump check",
@@ -59,7 +66,8 @@ public final class CheckCommand extends FileCommand implements Callable<Integer>
         final PrintWriter out = out();
         final Style style = style();
         runs.resolve(reader);
-        final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
+        final List<ListInfo> lists =
+            reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
             throw new ShdumpException(ExitCode.USAGE, "no list '" + list + "' in " + reader.name());

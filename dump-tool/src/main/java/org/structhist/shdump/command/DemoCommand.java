@@ -18,6 +18,7 @@ import org.structhist.shdump.cli.Address;
 import org.structhist.shdump.cli.ExitCode;
 import org.structhist.shdump.cli.ShdumpException;
 import org.structhist.shdump.demo.ProcessDemo;
+import org.structhist.shdump.demo.ServerBench;
 import org.structhist.shdump.demo.ServerProcess;
 import org.structhist.shdump.demo.TcpServer;
 import org.structhist.shdump.heap.HeapView;
@@ -69,7 +70,8 @@ import java.util.stream.Collectors;
         "  shdump demo",
         "  shdump demo --seed 7 --keep demo   then: shdump check --file demo/tcp.hist",
         "  shdump demo --threads              the same story with threads in one JVM",
-        "  shdump demo --bench 5000           connections/s with history off, exact clock, coarse clock"})
+        "  shdump demo --bench 5000           connections/s with history off, exact clock, coarse clock",
+        "  shdump demo --bench 5000 --warmup 20000"})
 public final class DemoCommand implements Callable<Integer>
 {
     /** Far more than the server needs (well under a second of work); only a hung child waits this long. */
@@ -81,8 +83,6 @@ public final class DemoCommand implements Callable<Integer>
     private static final String LAUNCHER = "./shdump";
     /** Bytes of the crashed struct {@code heap --addr} dumps: the whole connection struct. */
     private static final int STRUCT_BYTES = ConnectionDescriptor.LENGTH;
-    /** How many times --bench runs each configuration, interleaved, so a burst of load hits all alike. */
-    static final int BENCH_ROUNDS = 5;
 
     @CommandLine.ParentCommand
     RootCommand root;
@@ -108,10 +108,15 @@ public final class DemoCommand implements Callable<Integer>
     boolean threads;
 
     @Option(names = "--bench", paramLabel = "N",
-        description = "No bug, no demo: serve N connections at full speed, " + BENCH_ROUNDS + " times each with " +
-            "history off, on with the exact clock and on with the coarse clock (interleaved), and print " +
-            "connections per second.")
+        description = "No bug, no demo: serve N connections at full speed, " + ServerBench.ROUNDS + " times each " +
+            "with history off, on with the exact clock and on with the coarse clock (interleaved), each run after a " +
+            "warm-up (see --warmup), and print connections per second.")
     Integer bench;
+
+    @Option(names = "--warmup", paramLabel = "W",
+        description = "With --bench: connections each run serves first, not counted, so that the JIT has compiled " +
+            "the hot paths before the measured window opens (default: " + ServerBench.DEFAULT_WARMUP + ").")
+    Integer warmup;
 
     @Override
     public Integer call() throws IOException
@@ -132,7 +137,17 @@ public final class DemoCommand implements Callable<Integer>
             {
                 throw new ShdumpException(ExitCode.USAGE, "--bench needs 1 to 1000000 connections, not " + bench);
             }
-            return bench(bench);
+            final int warmupConnections = warmup == null ? ServerBench.DEFAULT_WARMUP : warmup;
+            if (warmupConnections < 0 || warmupConnections > 1_000_000)
+            {
+                throw new ShdumpException(ExitCode.USAGE, "--warmup needs 0 to 1000000 connections, not " +
+                    warmupConnections);
+            }
+            return bench(bench, warmupConnections);
+        }
+        if (warmup != null)
+        {
+            throw new ShdumpException(ExitCode.USAGE, "--warmup sets the warm-up of --bench; give it with --bench N");
         }
         if (keep != null)
         {
@@ -169,7 +184,7 @@ public final class DemoCommand implements Callable<Integer>
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final Style style = root.style();
-        final ProcessDemo.Result server = ProcessDemo.run(new ProcessDemo.Setup(dir, seed, ProcessDemo.CONNECTIONS,
+        final ProcessDemo.Result server = ProcessDemo.run(new ProcessDemo.Setup(dir, seed, ProcessDemo.CONNECTIONS, 0,
             true, ClockMode.EXACT, true), SERVER_TIMEOUT);
         final String pids = server.workerPids().stream().map(String::valueOf).collect(Collectors.joining(", "));
         if (!server.crashed())
@@ -369,72 +384,17 @@ public final class DemoCommand implements Callable<Integer>
             "one with the bug, as in OpenSIPS.";
     }
 
-    /** Serves {@code connections} at full speed in each configuration, interleaved, and prints the rates. */
-    private int bench(final int connections) throws IOException
+    /** Serves {@code connections} after {@code warmup} at full speed in each configuration, interleaved. */
+    private int bench(final int connections, final int warmup) throws IOException
     {
-        final PrintWriter out = spec.commandLine().getOut();
-        final PrintWriter err = spec.commandLine().getErr();
-        out.println("shdump demo --bench: tcp-main and " + TcpServer.WORKERS + " worker processes, " + connections +
-            " connections per run, no bug; " + Runtime.getRuntime().availableProcessors() + " CPUs, load average " +
-            String.format(java.util.Locale.ROOT, "%.2f", java.lang.management.ManagementFactory
-                .getOperatingSystemMXBean().getSystemLoadAverage()));
-        final String[] names = {"history off", "history on, exact clock", "history on, coarse clock"};
-        final long[][] rates = new long[names.length][BENCH_ROUNDS];
-        for (int round = 0; round < BENCH_ROUNDS; round++)
+        final String failed = new ServerBench(spec.commandLine().getOut(), seed, connections, warmup).run();
+        if (failed != null)
         {
-            for (int c = 0; c < names.length; c++)
-            {
-                final Path dir = Files.createTempDirectory("shdump-bench-");
-                try
-                {
-                    final ProcessDemo.Result result = ProcessDemo.run(new ProcessDemo.Setup(dir, seed, connections,
-                        c != 0, c == 2 ? ClockMode.COARSE : ClockMode.EXACT, false), SERVER_TIMEOUT);
-                    if (result.perSecond() < 0)
-                    {
-                        result.output().forEach(line -> out.println("   | " + line));
-                        out.flush();
-                        err.println("shdump demo --bench: the server did not serve its " + connections +
-                            " connections (" + names[c] + ")");
-                        return ExitCode.FOUND;
-                    }
-                    rates[c][round] = result.perSecond();
-                    out.println("  round " + (round + 1) + "  " + pad(names[c], 26) + result.perSecond() +
-                        " connections/s");
-                    out.flush();
-                }
-                finally
-                {
-                    for (final String name : List.of(ProcessDemo.HISTORY_FILE, ProcessDemo.HEAP_FILE,
-                        ProcessDemo.RINGS_FILE))
-                    {
-                        Files.deleteIfExists(dir.resolve(name));
-                    }
-                    Files.deleteIfExists(dir);
-                }
-            }
+            spec.commandLine().getErr().println("shdump demo --bench: the server did not serve its " + connections +
+                " connections (" + failed + ")");
+            return ExitCode.FOUND;
         }
-        final long off = median(rates[0]);
-        out.println("median of " + BENCH_ROUNDS + ":");
-        for (int c = 0; c < names.length; c++)
-        {
-            final long median = median(rates[c]);
-            out.println("  " + pad(names[c], 26) + median + " connections/s" + (c == 0 ? "" :
-                String.format(java.util.Locale.ROOT, "  (%.3f x off)", (double)median / off)));
-        }
-        out.flush();
         return ExitCode.OK;
-    }
-
-    private static long median(final long[] values)
-    {
-        final long[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
-    }
-
-    private static String pad(final String text, final int width)
-    {
-        return text.length() >= width ? text + " " : text + " ".repeat(width - text.length());
     }
 
     /** The threads variant: the server in one child JVM, the history in {@code file}. */

@@ -88,7 +88,8 @@ public final class ExportCommand extends FileCommand implements Callable<Integer
         final List<Incarnation> selected = select(reader);
         if (address != null && selected.isEmpty())
         {
-            err().println("shdump: no history of " + Address.format(address) + (list == null ? "" : " in list '" + list + "'") +
+            err().println("shdump: no history of " + Address.format(address) +
+                (list == null ? "" : " in list '" + list + "'") +
                 " in " + reader.name() + "; nothing written (each list keeps only its last objects; 'shdump info' " +
                 "shows how many)");
             return ExitCode.FOUND;
@@ -98,7 +99,8 @@ public final class ExportCommand extends FileCommand implements Callable<Integer
             new JsonLinesExport(new HistoryRenderer(reader, audit, Style.plain())) : new ChromeTrace(reader);
         final boolean toStdout = "-".equals(output);
         long events = 0;
-        try (ExportTarget target = toStdout ? ExportTarget.stdout(out()) : ExportTarget.file(output, force, root.path()))
+        try (ExportTarget target = toStdout ? ExportTarget.stdout(out()) :
+            ExportTarget.file(output, force, root.path()))
         {
             try
             {
@@ -134,7 +136,8 @@ public final class ExportCommand extends FileCommand implements Callable<Integer
 
     private List<Incarnation> selectAll(final HistoryReader reader)
     {
-        final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
+        final List<ListInfo> lists =
+            reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
             throw new ShdumpException(ExitCode.USAGE, "no list '" + list + "' in " + reader.name());

@@ -20,7 +20,12 @@ import java.util.concurrent.Callable;
 @Command(
     name = "heap",
     header = "A shared heap file: chunks per size class and leaks, or one chunk and its bytes.",
-    description = "Reads the SharedHeap file --heap-file names, without writing to it. Without --addr: its capacity, creator, poison and quarantine settings, bytes carved into chunks, a table per size class (chunk size, pages, chunks allocated, free, quarantined and unused, bytes requested), and the leaks: chunks still allocated whose owner process is dead, per pid, with their first addresses. With --addr: the chunk holding that address (its start, any byte inside, or its header): state, size class, requested size, owner pid and whether it is alive, generation, allocation time, the pid that freed it, its history handle, and a hex dump of its payload.",
+    description = "Reads the SharedHeap file --heap-file names, without writing to it. Without --addr: its capacity, " +
+    "creator, poison and quarantine settings, bytes carved into chunks, a table per size class (chunk size, pages, " +
+    "chunks allocated, free, quarantined and unused, bytes requested), and the leaks: chunks still allocated whose " +
+    "owner process is dead, per pid, with their first addresses. With --addr: the chunk holding that address (its " +
+    "start, any byte inside, or its header): state, size class, requested size, owner pid and whether it is alive, " +
+    "generation, allocation time, the pid that freed it, its history handle, and a hex dump of its payload.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump heap --heap-file /dev/shm/app.heap",
@@ -35,7 +40,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
     private static final int DEFAULT_BYTES = 256;
 
     @Option(names = "--addr", paramLabel = "ADDRESS", converter = Address.class,
-        description = "Show the chunk holding this address (its start, any byte inside, or its header): hex (0x40030) or decimal.")
+        description = "Show the chunk holding this address (its start, any byte inside, or its header): " +
+            "hex (0x40030) or decimal.")
     Long address;
 
     @Option(names = "--bytes", paramLabel = "N",
@@ -46,7 +52,9 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--leaks", description = "List every leaked chunk, not only the first addresses of each dead pid.")
     boolean leaks;
 
-    @Option(names = "--json", description = "JSON lines: a \"heap\" object, \"sizeClass\" and \"deadOwner\" objects, and with --leaks \"leak\" objects; with --addr one \"chunk\" object.")
+    @Option(names = "--json", description =
+        "JSON lines: a \"heap\" object, \"sizeClass\" and \"deadOwner\" objects, and with --leaks \"leak\" objects; " +
+            "with --addr one \"chunk\" object.")
     boolean json;
 
     @Override
@@ -59,7 +67,8 @@ public final class HeapCommand extends FileCommand implements Callable<Integer>
         }
         if (address != null && leaks)
         {
-            throw new ShdumpException(ExitCode.USAGE, "--leaks lists the whole heap's leaks; it does not go with --addr");
+            throw new ShdumpException(ExitCode.USAGE,
+                "--leaks lists the whole heap's leaks; it does not go with --addr");
         }
         if (bytes != null && address == null)
         {

@@ -19,7 +19,9 @@ import java.util.concurrent.Callable;
 @Command(
     name = "info",
     header = "What the file holds: its lists, how full they are, and who wrote it.",
-    description = "The file's format version, size and clock base; each list with its window, how full it is, how many objects were pushed and pushed out, events kept and dropped; each writer with its pid, start time, last heartbeat and whether it is alive now.",
+    description = "The file's format version, size and clock base; each list with its window, how full it is, how " +
+    "many objects were pushed and pushed out, events kept and dropped; each writer with its pid, start time, last " +
+    "heartbeat and whether it is alive now.",
     footerHeading = "%nExamples:%n",
     footer = {"  shdump info", "  shdump --file /dev/shm/app.hist info --json"})
 public final class InfoCommand extends FileCommand implements Callable<Integer>
@@ -56,7 +58,8 @@ public final class InfoCommand extends FileCommand implements Callable<Integer>
         {
             out.println(style.bold(reader.name()));
             out.println("  format version " + reader.formatVersion() + ", " + reader.layout().fileLength +
-                " bytes, created by pid " + reader.creatorPid() + " at " + Times.full(reader.clockBaseWallNanos()) + " UTC");
+                " bytes, created by pid " + reader.creatorPid() + " at " +
+                Times.full(reader.clockBaseWallNanos()) + " UTC");
             out.println("  strings: " + reader.stringBytesUsed() + " of " + reader.layout().stringDataLength +
                 " bytes used" + warn(style, reader.stringsNotInterned(), "not interned (table full)") +
                 "; threads named: " + reader.threadsRegistered() +

@@ -29,7 +29,11 @@ import java.util.stream.Collectors;
 @Command(
     name = "objects",
     header = "One line per incarnation in the window: state, refcount, anomaly flags.",
-    description = "One line per incarnation in the window, oldest push first: address, generation, list, state (live, unref, destroyed, leaked), events, refcount now (from the verbs), first and last event time, and anomaly flags (UAD use after destroy, NEG refcount below zero, DD double destroy, DWR destroy with refs, LEAK live at death, STALE stale-handle events (information), DIED writer died mid-record, CORRUPT corrupt record, ZERO reference taken from zero, ZERO2 zero reached twice, TWICE pushed again while live).",
+    description = "One line per incarnation in the window, oldest push first: address, generation, list, state (live," +
+    " unref, destroyed, leaked), events, refcount now (from the verbs), first and last event time, and anomaly flags " +
+    "(UAD use after destroy, NEG refcount below zero, DD double destroy, DWR destroy with refs, LEAK live at death, " +
+    "STALE stale-handle events (information), DIED writer died mid-record, CORRUPT corrupt record, ZERO reference " +
+    "taken from zero, ZERO2 zero reached twice, TWICE pushed again while live).",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump objects --list 'TCP con' --live",
@@ -45,18 +49,21 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
 
     static final class StateFilter
     {
-        @Option(names = "--live", description = "Only incarnations neither destroyed nor unref'd (leaked ones included).")
+        @Option(names = "--live", description =
+            "Only incarnations neither destroyed nor unref'd (leaked ones included).")
         boolean live;
 
         @Option(names = "--destroyed", description = "Only incarnations with a DESTROY event.")
         boolean destroyed;
     }
 
-    @Option(names = "--verb", paramLabel = "VERB", description = "Only incarnations with at least one event of this verb.")
+    @Option(names = "--verb", paramLabel = "VERB", description =
+        "Only incarnations with at least one event of this verb.")
     String verb;
 
     @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
-        description = "Only incarnations with an event at or after TIME (an instant, a UTC date-time, or 90s/5m/2h/1d ago).")
+        description = "Only incarnations with an event at or after TIME (an instant, a UTC date-time," +
+            " or 90s/5m/2h/1d ago).")
     Long since;
 
     @Option(names = "--limit", paramLabel = "N", description = "At most N lines (the newest N).")
@@ -81,7 +88,8 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
         final HistoryRenderer renderer = new HistoryRenderer(reader, audit, style);
         final PrintWriter out = out();
         runs.resolve(reader);
-        final List<ListInfo> lists = reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
+        final List<ListInfo> lists =
+            reader.lists().stream().filter(l -> list == null || l.name().equals(list)).toList();
         if (list != null && lists.isEmpty())
         {
             throw new ShdumpException(ExitCode.USAGE, "no list '" + list + "' in " + reader.name());
@@ -151,7 +159,8 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
                 table.print(out, "", style, (column, cell, row) -> column == 8 ? style.red(cell) : cell);
                 if (shown.size() < selected.size())
                 {
-                    out.println(style.dim("(" + (selected.size() - shown.size()) + " older not shown: --limit " + limit + ")"));
+                    out.println(style.dim("(" + (selected.size() - shown.size()) +
+                        " older not shown: --limit " + limit + ")"));
                 }
             }
         }
@@ -170,10 +179,12 @@ public final class ObjectsCommand extends FileCommand implements Callable<Intege
         {
             return false;
         }
-        if (verb != null && history.events().stream().noneMatch(e -> e.status() == EventStatus.VALID && e.verb().equals(verb)))
+        if (verb != null &&
+            history.events().stream().noneMatch(e -> e.status() == EventStatus.VALID && e.verb().equals(verb)))
         {
             return false;
         }
-        return since == null || history.events().stream().anyMatch(e -> e.status() == EventStatus.VALID && e.wallNanos() >= since);
+        return since == null ||
+            history.events().stream().anyMatch(e -> e.status() == EventStatus.VALID && e.wallNanos() >= since);
     }
 }

@@ -22,7 +22,8 @@ final class RunFilter
     List<Long> pids;
 
     @Option(names = "--run", paramLabel = "TIME", converter = TimeArgument.class,
-        description = "Only incarnations pushed by the writer that started at TIME, to the second, or to the millisecond when TIME has a fraction (STARTED in 'shdump info').")
+        description = "Only incarnations pushed by the writer that started at TIME, to the second, or to the " +
+            "millisecond when TIME has a fraction (STARTED in 'shdump info').")
     Long runStartNanos;
 
     private WriterInfo run;
@@ -42,7 +43,8 @@ final class RunFilter
             .toList();
         if (started.size() != 1)
         {
-            throw new ShdumpException(ExitCode.USAGE, (started.isEmpty() ? "no writer of " : "more than one writer of ") +
+            throw new ShdumpException(ExitCode.USAGE,
+                (started.isEmpty() ? "no writer of " : "more than one writer of ") +
                 reader.name() + " started then: 'shdump info' lists the writers with their start times" +
                 (started.isEmpty() ? "" : "; use --pid"));
         }

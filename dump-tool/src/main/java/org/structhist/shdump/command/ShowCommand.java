@@ -26,7 +26,11 @@ import java.util.function.Predicate;
 @Command(
     name = "show",
     header = "Every incarnation of one address, event by event, with a running refcount.",
-    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped between the kept first and last ones and for records that are not valid events; then the history's anomalies. Finds the address by scanning object headers only. With --heap-file, each incarnation also says which chunk of that heap holds the address now: its state, generation and owner.",
+    description = "Every incarnation of an address still in the window, oldest first: each event with wall time, " +
+    "delta, pid, thread, verb, running refcount (from the verbs' effects) and message; markers for events dropped " +
+    "between the kept first and last ones and for records that are not valid events; then the history's anomalies. " +
+    "Finds the address by scanning object headers only. With --heap-file, each incarnation also says which chunk of " +
+    "that heap holds the address now: its state, generation and owner.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump show --obj 0x7f95acf6ea60",
@@ -51,11 +55,13 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
     @Option(names = "--pid", paramLabel = "PID", split = ",", description = "Only events from these pids.")
     List<Long> pids;
 
-    @Option(names = "--thread", paramLabel = "THREAD", split = ",", description = "Only events from these threads (name or id).")
+    @Option(names = "--thread", paramLabel = "THREAD", split = ",", description =
+        "Only events from these threads (name or id).")
     List<String> threads;
 
     @Option(names = "--since", paramLabel = "TIME", converter = TimeArgument.class,
-        description = "Only events at or after TIME (2026-11-22T05:43:28Z, 2026-11-22T05:43:28 UTC, or 90s/5m/2h/1d ago).")
+        description = "Only events at or after TIME (2026-11-22T05:43:28Z, 2026-11-22T05:43:28 UTC," +
+            " or 90s/5m/2h/1d ago).")
     Long since;
 
     @Option(names = "--until", paramLabel = "TIME", converter = TimeArgument.class,
@@ -99,7 +105,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             .toList();
         if (found.isEmpty())
         {
-            err().println("shdump: no history of " + Address.format(address) + (list == null ? "" : " in list '" + list + "'") +
+            err().println("shdump: no history of " + Address.format(address) +
+                (list == null ? "" : " in list '" + list + "'") +
                 " in " + reader.name() + " (each list keeps only its last objects; 'shdump info' shows how many)");
             return ExitCode.FOUND;
         }
@@ -137,7 +144,8 @@ public final class ShowCommand extends FileCommand implements Callable<Integer>
             }
             first = false;
             // Read again for each incarnation: a live heap may have freed or reused the chunk meanwhile.
-            renderer.print(out, history, shown, heap == null ? null : heap.describe(address, history.incarnation().handle()));
+            renderer.print(out, history, shown, heap == null ? null :
+                heap.describe(address, history.incarnation().handle()));
         }
         out.flush();
         return ExitCode.OK;

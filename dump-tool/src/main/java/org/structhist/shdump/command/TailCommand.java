@@ -24,7 +24,13 @@ import java.util.concurrent.locks.LockSupport;
 @Command(
     name = "tail",
     header = "Follow a live file and print events as they commit, like tail -f.",
-    description = "Follows a history file that live processes write and prints each event once it is committed, one line each: list, address, generation, position, time (UTC), pid, thread, verb, message. Starts from now (--from-start: prints every event kept first) and polls every --interval ms, reading only what is new. Per object, events come in position order: one still being written holds the later ones back until it commits. Markers say what could not be shown: events the ring overwrote before a poll read them, a record whose writer died mid-record. Runs until Ctrl-C, SIGTERM or --exit-after, then exits 0. A file that does not exist yet is exit code 3.",
+    description = "Follows a history file that live processes write and prints each event once it is committed, one " +
+    "line each: list, address, generation, position, time (UTC), pid, thread, verb, message. Starts from now " +
+    "(--from-start: prints every event kept first) and polls every --interval ms, reading only what is new. Per " +
+    "object, events come in position order: one still being written holds the later ones back until it commits. " +
+    "Markers say what could not be shown: events the ring overwrote before a poll read them, a record whose writer " +
+    "died mid-record. Runs until Ctrl-C, SIGTERM or --exit-after, then exits 0. A file that does not " +
+    "exist yet is exit code 3.",
     footerHeading = "%nExamples:%n",
     footer = {
         "  shdump tail                                   every event from now on",
@@ -39,14 +45,16 @@ public final class TailCommand extends FileCommand implements Callable<Integer>
     private static final int MAX_INTERVAL_MILLIS = 60_000;
     private static final double MAX_EXIT_AFTER_SECONDS = 365.0 * 24 * 3600;
 
-    @Option(names = "--list", paramLabel = "NAME", description = "Only this list (waits for it if it does not exist yet).")
+    @Option(names = "--list", paramLabel = "NAME", description =
+        "Only this list (waits for it if it does not exist yet).")
     String list;
 
     @Option(names = "--obj", paramLabel = "ADDRESS", converter = Address.class,
         description = "Only incarnations of this address: hex (0x7f95acf6ea60) or decimal.")
     Long address;
 
-    @Option(names = "--json", description = "JSON lines: \"event\" objects as show --json prints them, and \"notSeen\" markers.")
+    @Option(names = "--json", description =
+        "JSON lines: \"event\" objects as show --json prints them, and \"notSeen\" markers.")
     boolean json;
 
     @Option(names = "--from-start", description = "First print every event the file keeps now, then follow.")
@@ -65,17 +73,20 @@ public final class TailCommand extends FileCommand implements Callable<Integer>
     {
         if (intervalMillis < 1 || intervalMillis > MAX_INTERVAL_MILLIS)
         {
-            throw new ShdumpException(ExitCode.USAGE, "--interval must be 1 to " + MAX_INTERVAL_MILLIS + " ms: " + intervalMillis);
+            throw new ShdumpException(ExitCode.USAGE, "--interval must be 1 to " + MAX_INTERVAL_MILLIS +
+                " ms: " + intervalMillis);
         }
         if (exitAfterSeconds != null && !(exitAfterSeconds > 0 && exitAfterSeconds <= MAX_EXIT_AFTER_SECONDS))
         {
-            throw new ShdumpException(ExitCode.USAGE, "--exit-after must be a positive number of seconds: " + exitAfterSeconds);
+            throw new ShdumpException(ExitCode.USAGE,
+                "--exit-after must be a positive number of seconds: " + exitAfterSeconds);
         }
         final Path path = root.path();
         if (!Files.exists(path))
         {
             // Waiting for it would hide a wrong path behind silence: a writer creates the file when it opens it.
-            throw new ShdumpException(ExitCode.BAD_FILE, path + " does not exist: start tail once a writer has created it");
+            throw new ShdumpException(ExitCode.BAD_FILE, path +
+                " does not exist: start tail once a writer has created it");
         }
         final HistoryReader reader = reader();
         final PrintWriter out = out();

@@ -40,7 +40,7 @@ public final class ProcessDemo
     private static final Pattern CRASH_ADDRESS =
         Pattern.compile(Pattern.quote(TcpServer.CRASH_MARK) + "(0x[0-9a-f]+)\\)");
     private static final Pattern RATE = Pattern.compile(Pattern.quote(TcpMainProcess.SERVED) +
-        "(\\d+) connections in (\\d+) ms: (\\d+) connections/s");
+        "(\\d+) connections in (\\d+) ms[^:]*: (\\d+) connections/s");
     /** After tcp-main ends, how long its workers get to notice and exit before they are killed. */
     private static final Duration WORKER_GRACE = Duration.ofSeconds(10);
 
@@ -48,8 +48,12 @@ public final class ProcessDemo
     {
     }
 
-    /** How a run is set up. {@code history} false runs every process with struct history off. */
-    public record Setup(Path dir, long seed, int connections, boolean history, ClockMode clock, boolean buggy)
+    /**
+     * How a run is set up. {@code connections} are measured after {@code warmup} served first (0 for the
+     * demo); {@code history} false runs every process with struct history off.
+     */
+    public record Setup(Path dir, long seed, int connections, int warmup, boolean history, ClockMode clock,
+        boolean buggy)
     {
     }
 
@@ -82,7 +86,8 @@ public final class ProcessDemo
         // The demo runs for a moment: JVMs that start fast. A benchmark runs long enough for the full JIT.
         final boolean quickStart = setup.buggy();
         final Child main = Child.start(setup.history(), quickStart, TcpMainProcess.class, dir.toString(),
-            Long.toString(setup.seed()), Integer.toString(setup.connections()), clock,
+            Long.toString(setup.seed()), Integer.toString(setup.connections()), Integer.toString(setup.warmup()),
+            clock,
             setup.buggy() ? "buggy" : "correct");
         final List<Child> workers = new ArrayList<>();
         try
@@ -98,7 +103,7 @@ public final class ProcessDemo
             Thread clientThread = null;
             if (port > 0)
             {
-                client = new DemoClient(port, setup.connections());
+                client = new DemoClient(port, setup.warmup() + setup.connections());
                 clientThread = new Thread(client, "shdump-demo-client");
                 clientThread.setDaemon(true);
                 clientThread.start();

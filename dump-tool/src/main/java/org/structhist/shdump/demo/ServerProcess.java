@@ -84,7 +84,8 @@ public final class ServerProcess
         final List<String> output = Collections.synchronizedList(new ArrayList<>());
         final Thread pump = new Thread(() ->
         {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
             {
                 String line;
                 while ((line = in.readLine()) != null)

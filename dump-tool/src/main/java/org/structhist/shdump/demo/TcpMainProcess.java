@@ -42,10 +42,11 @@ import static org.structhist.shdump.demo.HandOffDescriptor.ARGUMENT_OFFSET;
  * next round tcp-main's send reads the struct through the heap's checked access, which finds the chunk
  * freed, and the process dies on the spot as a C server would on SIGSEGV.
  * <p>
- * Arguments: {@code DIR SEED CONNECTIONS CLOCK BUGGY}: the directory of the files (the ring file must
- * exist), the seed, how many connections to serve, {@code exact} or {@code coarse}, and {@code buggy} or
- * {@code correct} (the benchmark: no extra unref, every connection served). Prints
- * {@link #LISTENING} and the port first; at a clean end, {@link #SERVED} with the figures.
+ * Arguments: {@code DIR SEED CONNECTIONS WARMUP CLOCK BUGGY}: the directory of the files (the ring file
+ * must exist), the seed, how many connections to serve in the measured window, how many to serve before it
+ * (not counted: the benchmark's warm-up, 0 for the demo), {@code exact} or {@code coarse}, and {@code buggy}
+ * or {@code correct} (the benchmark: no extra unref, every connection served). Prints {@link #LISTENING} and
+ * the port first; at a clean end, {@link #SERVED} with the figures.
  */
 public final class TcpMainProcess
 {
@@ -66,6 +67,8 @@ public final class TcpMainProcess
     private final HandOffRings rings;
     private final ServerSocket listener;
     private final int connections;
+    /** Connections served before the measured window opens: the JIT compiles the hot paths meanwhile. */
+    private final int warmup;
     private final Random random;
     private final int culprit;
     private final List<Open> open = new ArrayList<>();
@@ -83,13 +86,14 @@ public final class TcpMainProcess
     }
 
     private TcpMainProcess(final PrintStream out, final SharedConnections shared, final HandOffRings rings,
-        final ServerSocket listener, final int connections, final long seed, final boolean buggy)
+        final ServerSocket listener, final int warmup, final int connections, final long seed, final boolean buggy)
     {
         this.out = out;
         this.shared = shared;
         this.rings = rings;
         this.listener = listener;
-        this.connections = connections;
+        this.warmup = warmup;
+        this.connections = warmup + connections;
         this.random = new Random(seed);
         // As TcpServer draws it, so that a seed picks the same connection in both variants.
         final int drawn = connections / 2 + random.nextInt(Math.max(1, connections / 4));
@@ -99,13 +103,13 @@ public final class TcpMainProcess
     public static void main(final String[] args) throws IOException
     {
         final PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
-        if (args.length != 5)
+        if (args.length != 6)
         {
-            out.println("usage: TcpMainProcess DIR SEED CONNECTIONS exact|coarse buggy|correct");
+            out.println("usage: TcpMainProcess DIR SEED CONNECTIONS WARMUP exact|coarse buggy|correct");
             System.exit(2);
         }
         final Path dir = Paths.get(args[0]);
-        final ClockMode clock = ClockMode.valueOf(args[3].toUpperCase(java.util.Locale.ROOT));
+        final ClockMode clock = ClockMode.valueOf(args[4].toUpperCase(java.util.Locale.ROOT));
         Thread.currentThread().setName(TcpServer.MAIN_THREAD);
         try (SharedConnections shared = new SharedConnections(dir, clock);
              HandOffRings rings = HandOffRings.attach(dir.resolve(SharedConnections.RINGS_FILE));
@@ -113,8 +117,8 @@ public final class TcpMainProcess
         {
             out.println(TcpServer.MAIN_THREAD + ": pid " + ProcessHandle.current().pid() + ", " + LISTENING +
                 listener.getLocalPort() + ", connection structs in " + dir.resolve(SharedConnections.HEAP_FILE));
-            final TcpMainProcess main = new TcpMainProcess(out, shared, rings, listener, Integer.parseInt(args[2]),
-                Long.parseLong(args[1]), args[4].equals("buggy"));
+            final TcpMainProcess main = new TcpMainProcess(out, shared, rings, listener, Integer.parseInt(args[3]),
+                Integer.parseInt(args[2]), Long.parseLong(args[1]), args[5].equals("buggy"));
             main.run();
         }
         catch (final RuntimeException | IOException ex)
@@ -127,6 +131,13 @@ public final class TcpMainProcess
     private void run() throws IOException
     {
         awaitWorkers();
+        while (accepted < warmup)
+        {
+            round();
+        }
+        // The window opens before the first measured accept; the warm-up connections still open then are
+        // served inside it, so it counts the connections closed in it.
+        final int closedBefore = closed;
         final long start = System.nanoTime();
         while (accepted < connections || !open.isEmpty())
         {
@@ -137,8 +148,10 @@ public final class TcpMainProcess
         {
             send(w, HandOffDescriptor.STOP, 0, 0, 0);
         }
-        out.println(SERVED + connections + " connections in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms: " +
-            (long)(connections * 1e9 / nanos) + " connections/s; no crash this time");
+        final int served = closed - closedBefore;
+        out.println(SERVED + served + " connections in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms" +
+            (warmup == 0 ? "" : " after " + warmup + " not counted (warm-up)") + ": " +
+            (long)(served * 1e9 / nanos) + " connections/s; no crash this time");
     }
 
     /** Every worker says hello once it has attached the heap and the history file. */

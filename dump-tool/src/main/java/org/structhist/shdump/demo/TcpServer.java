@@ -184,7 +184,8 @@ public final class TcpServer
             final Job done = backToMain.poll(ROUND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (done == null)
             {
-                out.println(MAIN_THREAD + ": a worker kept a connection for " + ROUND_TIMEOUT_SECONDS + " s; giving up");
+                out.println(MAIN_THREAD + ": a worker kept a connection for " +
+                    ROUND_TIMEOUT_SECONDS + " s; giving up");
                 Runtime.getRuntime().halt(STUCK_EXIT);
             }
             if (done.step() == Step.CLOSE)

@@ -8,7 +8,8 @@ enum TcpVerb implements Verb
 {
     TCP_REF(Effect.REF),
     TCP_UNREF(Effect.UNREF),
-    // A hand-off: the reference tcp-main took for a worker becomes the worker's (the audit names who dropped one too many).
+    // A hand-off: the reference tcp-main took for a worker becomes the worker's (the audit names who
+    // dropped one too many).
     TCP_SEND2CHILD(Effect.HANDOFF),
     TCP_DESTROY(Effect.DESTROY),
     // RefCount's refusal of a ref from 0 or an unref below 0 (the process demo's structs): a bug it caught.

@@ -139,7 +139,8 @@ public final class Tailer
         }
         if (fromStart)
         {
-            final int ringStart = (int)Math.max(list.pinnedFirst(), (long)count - (list.eventsPerObject() - list.pinnedFirst()));
+            final int ringStart =
+                (int)Math.max(list.pinnedFirst(), (long)count - (list.eventsPerObject() - list.pinnedFirst()));
             return new Tracked(incarnation, 0, ringStart);
         }
         // Positions claimed before tail started are not printed, even those committed a moment later.
@@ -204,7 +205,8 @@ public final class Tailer
                 default:
                     final boolean mismatch = event.status() == EventStatus.CHECKSUM_MISMATCH;
                     invalid(t, event, mismatch ? "[checksum mismatch: not a valid event]" :
-                        "[corrupt record: a stamp no writer leaves]", mismatch ? "checksum mismatch" : "corrupt", batch);
+                        "[corrupt record: a stamp no writer leaves]", mismatch ?
+                        "checksum mismatch" : "corrupt", batch);
                     t.advanceTo(p + 1);
                     break;
             }
@@ -245,7 +247,8 @@ public final class Tailer
         return true;
     }
 
-    private void invalid(final Tracked t, final Event event, final String note, final String jsonNote, final Batch batch)
+    private void invalid(final Tracked t, final Event event, final String note,
+        final String jsonNote, final Batch batch)
     {
         final Incarnation display = t.display;
         batch.marker(() -> lines.invalid(display, event, note, jsonNote));
@@ -257,7 +260,8 @@ public final class Tailer
         final int droppedBeforeStart = Math.min(to, t.droppedBeforeStartBelow);
         if (from < droppedBeforeStart)
         {
-            batch.marker(() -> lines.notSeen(display, from, droppedBeforeStart - from, false, NotSeen.DROPPED_BEFORE_START));
+            batch.marker(() ->
+                lines.notSeen(display, from, droppedBeforeStart - from, false, NotSeen.DROPPED_BEFORE_START));
         }
         final int overtakenFrom = Math.max(from, droppedBeforeStart);
         if (overtakenFrom < to)

@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  */
 public final class HeapView
 {
-    /** Beyond this many distinct pids the liveness answers are no longer cached: a hostile file's pids cost time, not memory. */
+    /**
+     * Beyond this many distinct pids the liveness answers are no longer cached: a hostile file's pids
+     * cost time, not memory.
+     */
     private static final int MAX_CACHED_PIDS = 4096;
 
     private final Path path;
@@ -85,7 +88,8 @@ public final class HeapView
         {
             // The reader's bounds checks should keep every access inside the file; should one not, the file
             // is what is wrong, and saying so beats an internal error.
-            throw new ShdumpException(ExitCode.BAD_FILE, path + " is corrupt: a read fell outside it (" + ex.getMessage() + ")");
+            throw new ShdumpException(ExitCode.BAD_FILE, path +
+                " is corrupt: a read fell outside it (" + ex.getMessage() + ")");
         }
     }
 
@@ -127,7 +131,10 @@ public final class HeapView
         return chunk.isAllocated() && !isAlive(chunk.ownerPid());
     }
 
-    /** Payload bytes of {@code chunk} there are to show: what its last allocation asked for, within the chunk and the file. */
+    /**
+     * Payload bytes of {@code chunk} there are to show: what its last allocation asked for, within
+     * the chunk and the file.
+     */
     public long payloadBytes(final ChunkInfo chunk)
     {
         final long room = Math.max(0, Math.min(payloadCapacity(chunk), reader.capacity() - chunk.address()));

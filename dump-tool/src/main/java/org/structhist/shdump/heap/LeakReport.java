@@ -115,7 +115,8 @@ public final class LeakReport
         maxGeneration = Math.max(maxGeneration, chunk.generationUnsigned());
         maxSizeClass = Math.max(maxSizeClass, chunk.sizeClass());
         final long pid = chunk.ownerPid();
-        final Owner owner = owners.containsKey(pid) || owners.size() < MAX_PIDS ? owners.computeIfAbsent(pid, Owner::new) :
+        final Owner owner = owners.containsKey(pid) || owners.size() < MAX_PIDS ?
+            owners.computeIfAbsent(pid, Owner::new) :
             others();
         owner.add(chunk);
     }

@@ -129,7 +129,8 @@ public final class ChromeTrace implements HistoryExport
         final Integer tracks = tracksByList.get(pid);
         if (tracks == null)
         {
-            emit(out, metadata("process_name", pid, null, Json.object().field("name", "list " + incarnation.list().name())));
+            emit(out, metadata("process_name", pid, null,
+                Json.object().field("name", "list " + incarnation.list().name())));
             emit(out, metadata("process_sort_index", pid, null, Json.object().field("sort_index", pid)));
         }
         final int sortIndex = tracks == null ? 0 : tracks;

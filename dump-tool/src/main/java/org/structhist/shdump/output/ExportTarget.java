@@ -34,7 +34,8 @@ public final class ExportTarget implements AutoCloseable
     private final Writer writer;
     private boolean committed;
 
-    private ExportTarget(final String name, final Path target, final Path temp, final boolean replace, final Writer writer)
+    private ExportTarget(final String name, final Path target, final Path temp,
+        final boolean replace, final Writer writer)
     {
         this.name = name;
         this.target = target;

@@ -42,8 +42,11 @@ public final class HistoryRenderer
         text.print(out, history, shown, null);
     }
 
-    /** As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line. */
-    public void print(final PrintWriter out, final AuditedHistory history, final Predicate<Event> shown, final String note)
+    /**
+     * As {@link #print(PrintWriter, AuditedHistory, Predicate)}, with {@code note} (if not null) under the header line.
+     */
+    public void print(final PrintWriter out, final AuditedHistory history,
+        final Predicate<Event> shown, final String note)
     {
         text.print(out, history, shown, note);
     }

@@ -240,7 +240,8 @@ public final class Json
         final long needed = (long)out.length() + chars;
         if (needed > out.capacity())
         {
-            out.ensureCapacity((int)Math.min(Integer.MAX_VALUE - 16, needed + (chars > HEADROOM_CHARS ? HEADROOM_CHARS : 0)));
+            out.ensureCapacity((int)Math.min(Integer.MAX_VALUE - 16, needed +
+                (chars > HEADROOM_CHARS ? HEADROOM_CHARS : 0)));
         }
     }
 

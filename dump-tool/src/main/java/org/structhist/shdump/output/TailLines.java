@@ -83,7 +83,8 @@ public abstract class TailLines
         }
 
         @Override
-        public String invalid(final Incarnation incarnation, final Event event, final String note, final String jsonNote)
+        public String invalid(final Incarnation incarnation, final Event event,
+            final String note, final String jsonNote)
         {
             return row(incarnation, event.position(), "", event.pid() == 0 ? "" : "pid " + event.pid(), "", "",
                 style.red(note));
@@ -172,7 +173,8 @@ public abstract class TailLines
         }
 
         @Override
-        public String invalid(final Incarnation incarnation, final Event event, final String note, final String jsonNote)
+        public String invalid(final Incarnation incarnation, final Event event,
+            final String note, final String jsonNote)
         {
             return HistoryRenderer.eventJson(incarnation, event, 0).field("note", jsonNote).toString();
         }

@@ -30,7 +30,8 @@ public final class Connection
     /** The RefCount for connections: the count and the history handle at this layout's offsets. */
     public static org.structhist.alloc.RefCount refCount(final SharedHeap heap, final org.structhist.HistoryList list)
     {
-        return new org.structhist.alloc.RefCount(heap, list, REFCOUNT_OFFSET, ConnectionDescriptor.HISTORY_HANDLE_OFFSET);
+        return new org.structhist.alloc.RefCount(heap, list, REFCOUNT_OFFSET,
+            ConnectionDescriptor.HISTORY_HANDLE_OFFSET);
     }
 
     public long address()

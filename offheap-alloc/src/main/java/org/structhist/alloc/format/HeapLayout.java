@@ -1,7 +1,5 @@
 package org.structhist.alloc.format;
 
-import org.structhist.alloc.internal.HeapMemory;
-
 /**
  * Where everything lies in a heap file of a given capacity, computed by the creator and re-derived and
  * checked by every attacher and reader from the header (never trusted).
@@ -42,7 +40,8 @@ public final class HeapLayout
         final long fileLength = roundToPage(capacity);
         if (fileLength > TaggedIndex.MAX_HEAP_BYTES)
         {
-            throw new IllegalArgumentException("a heap holds at most " + TaggedIndex.MAX_HEAP_BYTES + " bytes (1 TiB), not " +
+            throw new IllegalArgumentException("a heap holds at most " + TaggedIndex.MAX_HEAP_BYTES +
+                " bytes (1 TiB), not " +
                 capacity);
         }
         final HeapLayout layout = new HeapLayout(fileLength, quarantineSlots, quarantineBudget, poison);
@@ -92,7 +91,8 @@ public final class HeapLayout
     {
         if (actualLength < HeapHeaderDescriptor.HEADER_LENGTH)
         {
-            throw new HeapFormatException(name + " is not a heap file: " + actualLength + " bytes is shorter than a header");
+            throw new HeapFormatException(name + " is not a heap file: " + actualLength +
+                " bytes is shorter than a header");
         }
         if (memory.getLong(HeapHeaderDescriptor.MAGIC_OFFSET) != HeapHeaderDescriptor.MAGIC)
         {
@@ -101,13 +101,15 @@ public final class HeapLayout
         final int version = memory.getIntVolatile(HeapHeaderDescriptor.FORMAT_VERSION_OFFSET);
         if (version != HeapHeaderDescriptor.FORMAT_VERSION)
         {
-            throw new HeapFormatException(name + " has heap format version " + version + "; this reader knows version " +
+            throw new HeapFormatException(name + " has heap format version " + version +
+                "; this reader knows version " +
                 HeapHeaderDescriptor.FORMAT_VERSION);
         }
         final long fileLength = memory.getLong(HeapHeaderDescriptor.FILE_LENGTH_OFFSET);
         if (fileLength != actualLength)
         {
-            throw new HeapFormatException(name + " is corrupt: its header says " + fileLength + " bytes but the file has " +
+            throw new HeapFormatException(name + " is corrupt: its header says " + fileLength +
+                " bytes but the file has " +
                 actualLength);
         }
         expect(name, "page size", memory.getInt(HeapHeaderDescriptor.PAGE_SIZE_OFFSET), SizeClasses.PAGE_SIZE);
@@ -134,7 +136,8 @@ public final class HeapLayout
                 " is not one a heap can have");
         }
         final long budget = memory.getLong(HeapHeaderDescriptor.QUARANTINE_BUDGET_OFFSET);
-        final boolean poison = (memory.getInt(HeapHeaderDescriptor.FLAGS_OFFSET) & HeapHeaderDescriptor.FLAG_POISON) != 0;
+        final boolean poison =
+            (memory.getInt(HeapHeaderDescriptor.FLAGS_OFFSET) & HeapHeaderDescriptor.FLAG_POISON) != 0;
         final HeapLayout layout = new HeapLayout(fileLength, slots, Math.max(0, budget), poison);
         expect(name, "page table offset", memory.getLong(HeapHeaderDescriptor.PAGE_TABLE_OFFSET_OFFSET),
             layout.pageTableOffset);
@@ -143,7 +146,8 @@ public final class HeapLayout
         expect(name, "data offset", memory.getLong(HeapHeaderDescriptor.DATA_OFFSET_OFFSET), layout.dataOffset);
         if (layout.dataOffset >= fileLength)
         {
-            throw new HeapFormatException(name + " is corrupt: its data offset " + layout.dataOffset + " is past its end");
+            throw new HeapFormatException(name + " is corrupt: its data offset " +
+                layout.dataOffset + " is past its end");
         }
         return layout;
     }

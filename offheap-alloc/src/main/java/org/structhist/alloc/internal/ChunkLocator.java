@@ -2,6 +2,7 @@ package org.structhist.alloc.internal;
 
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.HeapLayout;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.format.SizeClasses;
 
 /**

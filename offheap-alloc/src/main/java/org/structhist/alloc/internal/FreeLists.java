@@ -1,6 +1,7 @@
 package org.structhist.alloc.internal;
 
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.TaggedIndex;
 

@@ -6,6 +6,7 @@ import org.structhist.alloc.HeapOptions;
 import org.structhist.alloc.format.HeapFormatException;
 import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.HeapLayout;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.io.FileAccess;
 import org.structhist.io.FileCreation;
@@ -211,7 +212,8 @@ public final class HeapFile
                 }
                 else if (readOnly || size > 0 && size < header.capacity())
                 {
-                    throw new HeapFormatException(path + " is not a heap file: " + size + " bytes is shorter than a header");
+                    throw new HeapFormatException(path + " is not a heap file: " + size +
+                        " bytes is shorter than a header");
                 }
                 if (readOnly || System.nanoTime() - deadline > 0)
                 {

@@ -3,6 +3,7 @@ package org.structhist.alloc.internal;
 import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.HeapHeaderDescriptor;
 import org.structhist.alloc.format.HeapLayout;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.format.PageTableDescriptor;
 import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.format.TaggedIndex;

@@ -1,6 +1,7 @@
 package org.structhist.alloc.internal;
 
 import org.structhist.alloc.format.HeapHeaderDescriptor;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.format.ProcessSlotDescriptor;
 import org.structhist.io.ProcessIdentity;
 

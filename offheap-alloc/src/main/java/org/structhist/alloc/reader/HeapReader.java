@@ -7,7 +7,7 @@ import org.structhist.alloc.format.SizeClasses;
 import org.structhist.alloc.format.TaggedIndex;
 import org.structhist.alloc.internal.ChunkLocator;
 import org.structhist.alloc.internal.HeapFile;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.internal.ProcessTable;
 
 import java.nio.file.Path;
@@ -234,7 +234,7 @@ public final class HeapReader
     /** The class a chunk was carved for (from the page table, not from its possibly corrupt header). */
     private int chunkClass(final ChunkInfo chunk)
     {
-        long page = chunk.chunkOffset() >>> SizeClasses.PAGE_SHIFT;
+        final long page = chunk.chunkOffset() >>> SizeClasses.PAGE_SHIFT;
         return memory.getIntVolatile(layout.pageTableOffset + page * 4) - 1;
     }
 
@@ -253,7 +253,9 @@ public final class HeapReader
         return leaks;
     }
 
-    /** Chunks on the free list of {@code sizeClass}, counted up to {@code limit} (a cycle in a corrupt file ends there). */
+    /**
+     * Chunks on the free list of {@code sizeClass}, counted up to {@code limit} (a cycle in a corrupt file ends there).
+     */
     public long freeListLength(final int sizeClass, final long limit)
     {
         long index = new org.structhist.alloc.internal.FreeLists(memory).peek(sizeClass);

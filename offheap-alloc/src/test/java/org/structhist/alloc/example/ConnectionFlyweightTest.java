@@ -70,7 +70,8 @@ class ConnectionFlyweightTest
         for (int i = 0; i < addresses.length; i++)
         {
             addresses[i] = refs.create(ConnectionDescriptor.LENGTH, "accept");
-            connection.wrap(heap, addresses[i]).id(i).peer(i * 7, 1000 + i).state(ConnectionDescriptor.STATE_CONNECTING);
+            connection.wrap(heap, addresses[i]).id(i).peer(i * 7, 1000 + i)
+                .state(ConnectionDescriptor.STATE_CONNECTING);
         }
         for (int i = 0; i < addresses.length; i++)
         {

@@ -115,7 +115,8 @@ public final class ReaderFuzz
      */
     public String slowestRead()
     {
-        return String.format("slowest read after " + WARM_UP_EXECUTIONS + " executions %.1f ms (%d-byte mutant: %s)", slowestReadNanos / 1e6, slowestReadLength,
+        return String.format("slowest read after " + WARM_UP_EXECUTIONS + " executions %.1f ms (%d-byte mutant: %s)",
+            slowestReadNanos / 1e6, slowestReadLength,
             slowestReadCommands);
     }
 
@@ -242,7 +243,8 @@ public final class ReaderFuzz
             before = THREADS.getCurrentThreadAllocatedBytes();
             final long chars = runShdump(command);
             parts.append(", shdump ").append(String.join(" ", command)).append(' ')
-                .append(THREADS.getCurrentThreadAllocatedBytes() - before).append(" for ").append(chars).append(" chars");
+                .append(THREADS.getCurrentThreadAllocatedBytes() - before).append(" for ")
+                .append(chars).append(" chars");
         }
         return parts.toString();
     }
@@ -491,7 +493,8 @@ public final class ReaderFuzz
 
         public String summary()
         {
-            return String.format("ReaderFuzz (seeded mutation loop): %d executions in %.1f s = %.0f exec/s, %d mutants " +
+            return String.format("ReaderFuzz (seeded mutation loop): %d executions in %.1f s = " +
+                "%.0f exec/s, %d mutants " +
                 "refused with a HistoryFormatException, %s; %s; seed %d", executions, seconds, executions / seconds,
                 refused, finding == null ? "no finding" : "FINDING: " + finding.getMessage(), slowestRead, seed);
         }

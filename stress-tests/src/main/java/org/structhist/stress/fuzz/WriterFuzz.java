@@ -248,7 +248,8 @@ public final class WriterFuzz
         }
         try
         {
-            final HistoryList fresh = file.list("fresh " + choices.pick(0, 3), ListOptions.window(2).eventsPerObject(2));
+            final HistoryList fresh =
+                file.list("fresh " + choices.pick(0, 3), ListOptions.window(2).eventsPerObject(2));
             fresh.log(fresh.pushHandle(4), StressVerb.REF, "new list %d", 1);
             countedNoOps += fresh.writesRefused();
         }
@@ -276,7 +277,8 @@ public final class WriterFuzz
         {
             if (now[i] != written[i])
             {
-                throw new AssertionError("byte " + i + " of list '" + GUARD + "', which no execution writes, changed: " +
+                throw new AssertionError("byte " + i + " of list '" + GUARD +
+                    "', which no execution writes, changed: " +
                     "a write landed outside the list it was meant for");
             }
         }
@@ -570,7 +572,8 @@ public final class WriterFuzz
                 TimeUnit.NANOSECONDS.toMillis(region.slowestNanos)));
             if (VERBOSE && !region.lastRefusal.isEmpty())
             {
-                sb.append("      last refusal: ").append(region.lastRefusal, 0, Math.min(240, region.lastRefusal.length()))
+                sb.append("      last refusal: ")
+                    .append(region.lastRefusal, 0, Math.min(240, region.lastRefusal.length()))
                     .append('\n');
             }
         }
@@ -598,7 +601,8 @@ public final class WriterFuzz
 
         public String summary()
         {
-            return String.format("WriterFuzz (seeded mutation loop): %d executions in %.1f s = %.0f exec/s, %s; seed %d%n%s",
+            return String.format("WriterFuzz (seeded mutation loop): %d executions in %.1f s = %.0f " +
+                "exec/s, %s; seed %d%n%s",
                 executions, seconds, executions / seconds, finding == null ? "no finding" : "FINDING: " +
                 finding.getMessage(), seed, perRegion);
         }

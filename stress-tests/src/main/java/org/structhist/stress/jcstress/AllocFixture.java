@@ -13,7 +13,7 @@ import org.structhist.alloc.format.ChunkHeaderDescriptor;
 import org.structhist.alloc.format.SizeClassDescriptor;
 import org.structhist.alloc.format.TaggedIndex;
 import org.structhist.alloc.internal.FreeLists;
-import org.structhist.alloc.internal.HeapMemory;
+import org.structhist.alloc.format.HeapMemory;
 import org.structhist.alloc.reader.ChunkInfo;
 
 import java.io.IOException;

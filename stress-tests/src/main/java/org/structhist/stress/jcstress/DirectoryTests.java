@@ -54,7 +54,8 @@ final class DirectoryTests
     /** The name of directory entry {@code index} as a reader would see it. */
     static String name(final Fixture.Slice slice, final int index)
     {
-        final int id = slice.buffer.getInt(ListDescriptor.entryOffset(Fixture.Slices.LAYOUT.listDirectoryOffset, index) +
+        final int id =
+            slice.buffer.getInt(ListDescriptor.entryOffset(Fixture.Slices.LAYOUT.listDirectoryOffset, index) +
             ListDescriptor.NAME_ID_OFFSET);
         if (id < StringTableDescriptor.FIRST_ENTRY_OFFSET || id + 8 > Fixture.Slices.LAYOUT.stringDataLength)
         {

@@ -253,8 +253,10 @@ public final class Fixture
             final Lane lane = FREE.poll();
             if (lane == null)
             {
-                throw new IllegalStateException("all " + LANE_FILES * LANES_PER_FILE + " lanes are taken: more jcstress " +
-                    "states are alive at once than -Dstructhist.stress.laneFiles x 255 (raise it, or lower -strideCount)");
+                throw new IllegalStateException("all " + LANE_FILES * LANES_PER_FILE +
+                    " lanes are taken: more jcstress " +
+                    "states are alive at once than -Dstructhist.stress.laneFiles x 255 (raise it, " +
+                    "or lower -strideCount)");
             }
             return lane;
         }
@@ -283,7 +285,8 @@ public final class Fixture
         Slice reset()
         {
             buffer.setMemory(0, SLICE_BYTES, (byte)0);
-            buffer.putInt(org.structhist.format.FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET, Slices.LAYOUT.dataRegionOffset);
+            buffer.putInt(org.structhist.format.FileHeaderDescriptor.DATA_REGION_CURSOR_OFFSET,
+                Slices.LAYOUT.dataRegionOffset);
             buffer.putInt(org.structhist.format.FileHeaderDescriptor.STRING_DATA_CURSOR_OFFSET,
                 org.structhist.format.StringTableDescriptor.FIRST_ENTRY_OFFSET);
             return this;

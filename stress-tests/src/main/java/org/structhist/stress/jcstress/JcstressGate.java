@@ -88,7 +88,8 @@ public final class JcstressGate
         {
             if (thrown != null)
             {
-                console.println("JcstressGate: jcstress ended with " + thrown.toString().lines().findFirst().orElse(""));
+                console.println("JcstressGate: jcstress ended with " +
+                    thrown.toString().lines().findFirst().orElse(""));
             }
             console.println("JcstressGate: FAILED after " + seconds + " s: " +
                 (failed < 0 || errors < 0 ? "no jcstress summary found" :

@@ -34,8 +34,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
     desc = "both claimed the same position: one event overwrote the other (a lost claim)")
 @Outcome(id = "2, 1, 1|2, 2, 2", expect = FORBIDDEN, desc = "one event shown twice, the other lost")
 @Outcome(id = "2, -.*|2, .*, -.*", expect = FORBIDDEN,
-    desc = "a claimed event is not valid (negative: -1 in flight, -2 torn, -3 checksum mismatch, -4 corrupt, -5 wrong fields)")
-@Outcome(id = "-100, .*", expect = FORBIDDEN, desc = "harness: the state's slot was pushed again before its arbiter ran")
+    desc = "a claimed event is not valid (negative: -1 in flight, -2 torn, -3 checksum mismatch, -4 " +
+        "corrupt, -5 wrong fields)")
+@Outcome(id = "-100, .*", expect = FORBIDDEN, desc =
+"harness: the state's slot was pushed again before its arbiter ran")
 @Outcome(expect = FORBIDDEN, desc = "anything else")
 @State
 public class PositionClaimTest

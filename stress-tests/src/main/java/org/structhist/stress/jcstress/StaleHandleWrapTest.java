@@ -44,7 +44,8 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @Outcome(id = "1, [23], 0, 0", expect = ACCEPTABLE_INTERESTING,
     desc = "the stale writer claimed before the push and wrote its record late, over the new occupant's event 1: " +
         "that event is lost and shown as not valid, never the stale one (FORMAT.md, Known limitations)")
-@Outcome(id = "-1, .*|.*, -1, .*", expect = FORBIDDEN, desc = "the stale event shown as an event of the new incarnation")
+@Outcome(id = "-1, .*|.*, -1, .*", expect = FORBIDDEN, desc =
+"the stale event shown as an event of the new incarnation")
 @Outcome(id = "-2, .*|.*, -2, .*", expect = FORBIDDEN, desc = "a valid event with fields of neither")
 @Outcome(id = "-9, .*", expect = FORBIDDEN, desc = "the stale log claimed a position of the new incarnation")
 @Outcome(id = "-100, .*", expect = FORBIDDEN, desc = "harness: the lane was pushed by someone else")
@@ -86,7 +87,8 @@ public class StaleHandleWrapTest
         try
         {
             final List<Incarnation> incarnations = lane.reader().incarnations(lane.info);
-            if (incarnations.size() != 1 || incarnations.get(0).pushNumber() != HandleDescriptor.pushNumber(newHandle) ||
+            if (incarnations.size() != 1 || incarnations.get(0).pushNumber() !=
+                HandleDescriptor.pushNumber(newHandle) ||
                 !incarnations.get(0).headerValid() || incarnations.get(0).address() != 0x2E3)
             {
                 r.r1 = -100;

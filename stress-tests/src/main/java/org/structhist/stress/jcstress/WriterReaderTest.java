@@ -9,7 +9,6 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 import org.structhist.HistoryList;
 import org.structhist.reader.Event;
-import org.structhist.reader.EventStatus;
 import org.structhist.reader.Incarnation;
 import org.structhist.stress.StressVerb;
 
@@ -30,15 +29,19 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  * as this one's, -3 checksum mismatch, -4 torn, -5 corrupt.
  */
 @JCStressTest
-@Description("Writer vs reader of one event: nothing or the complete event, never a mix, never the slot's previous occupant")
+@Description("Writer vs reader of one event: nothing or the complete event, never a mix, never the " +
+    "slot's previous occupant")
 @Outcome(id = "0, 2", expect = ACCEPTABLE, desc = "the reader came before the claim: nothing to read")
-@Outcome(id = "1, 2", expect = ACCEPTABLE, desc = "claimed, not yet committed: the reader says in flight, shows no event")
+@Outcome(id = "1, 2", expect = ACCEPTABLE, desc =
+    "claimed, not yet committed: the reader says in flight, shows no event")
 @Outcome(id = "2, 2", expect = ACCEPTABLE, desc = "the reader came after the commit: the complete event")
 @Outcome(id = "-1, .*", expect = FORBIDDEN, desc = "a mix of fields passed off as a valid event")
 @Outcome(id = "-2, .*", expect = FORBIDDEN, desc = "the previous incarnation's event shown as this one's")
-@Outcome(id = "-3, .*|-4, .*|-5, .*", expect = FORBIDDEN, desc = "checksum mismatch, torn or corrupt without any stray write")
+@Outcome(id = "-3, .*|-4, .*|-5, .*", expect = FORBIDDEN, desc =
+    "checksum mismatch, torn or corrupt without any stray write")
 @Outcome(id = ".*, [^2]|.*, -.*", expect = FORBIDDEN, desc = "after both actors the event is not complete")
-@Outcome(id = "-100, .*", expect = FORBIDDEN, desc = "harness: the state's slot was pushed again before its arbiter ran")
+@Outcome(id = "-100, .*", expect = FORBIDDEN, desc =
+    "harness: the state's slot was pushed again before its arbiter ran")
 @State
 public class WriterReaderTest
 {

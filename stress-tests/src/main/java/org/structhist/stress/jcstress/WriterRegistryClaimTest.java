@@ -54,9 +54,11 @@ public class WriterRegistryClaimTest
         r.r2 = (b.claimedEntryOffset() - base) / WriterRegistryDescriptor.ENTRY_LENGTH;
         final long pidAtA = slice.buffer.getLongVolatile(a.claimedEntryOffset() + WriterRegistryDescriptor.PID_OFFSET);
         final long pidAtB = slice.buffer.getLongVolatile(b.claimedEntryOffset() + WriterRegistryDescriptor.PID_OFFSET);
-        final boolean settledA = slice.buffer.getIntVolatile(a.claimedEntryOffset() + WriterRegistryDescriptor.STATE_OFFSET) ==
+        final boolean settledA =
+            slice.buffer.getIntVolatile(a.claimedEntryOffset() + WriterRegistryDescriptor.STATE_OFFSET) ==
             WriterRegistryDescriptor.STATE_ATTACHED;
-        final boolean settledB = slice.buffer.getIntVolatile(b.claimedEntryOffset() + WriterRegistryDescriptor.STATE_OFFSET) ==
+        final boolean settledB =
+            slice.buffer.getIntVolatile(b.claimedEntryOffset() + WriterRegistryDescriptor.STATE_OFFSET) ==
             WriterRegistryDescriptor.STATE_ATTACHED;
         r.r3 = pidAtA == PID_A && settledA ? 1 : 0;
         r.r4 = pidAtB == PID_B && settledB ? 1 : 0;

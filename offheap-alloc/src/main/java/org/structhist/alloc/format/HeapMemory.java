@@ -1,7 +1,6 @@
-package org.structhist.alloc.internal;
+package org.structhist.alloc.format;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.structhist.alloc.format.SizeClasses;
 
 import java.nio.MappedByteBuffer;
 
@@ -11,6 +10,9 @@ import java.nio.MappedByteBuffer;
  * atomic access; no chunk, header field or table entry straddles a segment edge, so every access is one
  * segment's. An offset outside the file throws Agrona's bounds exception (IndexOutOfBoundsException),
  * never touches other memory.
+ * <p>
+ * It sits in the format layer because its segments are part of the format (no record straddles one) and
+ * {@link HeapLayout} reads and writes the header through it: the format depends on nothing above it.
  */
 public final class HeapMemory
 {

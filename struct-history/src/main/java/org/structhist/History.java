@@ -1,5 +1,7 @@
 package org.structhist;
 
+import static org.structhist.format.EventDescriptor.FLAG_COUNT;
+
 /**
  * The history of one incarnation of one object (OpenSIPS {@code struct struct_hist}). Made by
  * {@link HistoryList#push} or {@link HistoryList#history(long)}; a thin holder of the list and the
@@ -11,6 +13,9 @@ package org.structhist;
  * }</pre>
  * Events logged after the incarnation has dropped out of the window are not written: they are counted
  * as stale, so they can never appear in the history of the slot's next occupant.
+ * <p>
+ * Its {@code log} methods check the switch and go straight to the list's writer: a History other than
+ * {@link #NOOP} has an enabled list, so the list's own check is not repeated.
  */
 public final class History
 {
@@ -45,7 +50,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, format);
+        list.logLongs(handle, verb, format, 0, 0, 0, 0);
     }
 
     /** Logs {@code verb}; {@code format} ({@code %d}, {@code %x}, {@code %s}...) is applied when read. */
@@ -55,7 +60,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, format, arg0);
+        list.logLongs(handle, verb, format, 1, arg0, 0, 0);
     }
 
     public void log(final Verb verb, final String format, final long arg0, final long arg1)
@@ -64,7 +69,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, format, arg0, arg1);
+        list.logLongs(handle, verb, format, 2, arg0, arg1, 0);
     }
 
     public void log(final Verb verb, final String format, final long arg0, final long arg1, final long arg2)
@@ -73,7 +78,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, format, arg0, arg1, arg2);
+        list.logLongs(handle, verb, format, 3, arg0, arg1, arg2);
     }
 
     /**
@@ -87,7 +92,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, count, format);
+        list.logLongs(handle, verb, format, FLAG_COUNT, 0, 0, count);
     }
 
     /** Logs {@code verb} with the count after the operation and one argument. */
@@ -97,7 +102,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, count, format, arg0);
+        list.logLongs(handle, verb, format, FLAG_COUNT | 1, arg0, 0, count);
     }
 
     /** Logs {@code verb} with the count after the operation and two arguments. */
@@ -107,7 +112,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, count, format, arg0, arg1);
+        list.logLongs(handle, verb, format, FLAG_COUNT | 2, arg0, arg1, count);
     }
 
     /**
@@ -120,7 +125,7 @@ public final class History
         {
             return;
         }
-        list.log(handle, verb, format, text);
+        list.logText(handle, verb, format, text);
     }
 
     /** OpenSIPS {@code sh_unref}: the owner is done with the object; its history stays in the window. */

@@ -204,7 +204,7 @@ public final class HistoryFile implements AutoCloseable
             {
                 ticker.useCoarseClock();
             }
-            final HistoryList list = new HistoryList(this, name, entry, stored);
+            final HistoryList list = new HistoryList(this, name, entry, stored, ticker.coarseClock());
             lists.put(name, list);
             return list;
         }
@@ -318,10 +318,5 @@ public final class HistoryFile implements AutoCloseable
     ThreadRegistry threads()
     {
         return threads;
-    }
-
-    long coarseNanoTime()
-    {
-        return ticker.coarseNanoTime();
     }
 }

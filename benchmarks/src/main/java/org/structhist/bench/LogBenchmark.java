@@ -49,6 +49,8 @@ import java.util.stream.Stream;
  *   <li>{@code logExactChecksum}, {@code logCoarseChecksum}, {@code logExactNoChecksum}: struct history
  *       on ({@code -Dstructhist=true}), one list per variant, each benchmark thread logging to its own
  *       object;</li>
+ *   <li>{@code logExactCount}: the defaults with the object's count ({@code log(verb, count, fmt, a, b)});
+ *       {@code logHandleExact}, {@code logHandleExactCount}: the same through {@code list.log(handle, ...)};</li>
  *   <li>{@code logOff}: the same call in a fork without {@code -Dstructhist=true}, where
  *       {@link StructHistory#ENABLED} is false and {@code log} should vanish (DESIGN.md invariant 6);</li>
  *   <li>{@code floorNothing}: an empty benchmark method, JMH's own loop overhead; {@code floorEmptyCall}: a
@@ -78,6 +80,8 @@ public class LogBenchmark
     /** The arguments logged; read from non-final fields of the thread's state so they are not constants. */
     static final long ARG0 = 0x1234;
     static final long ARG1 = 2;
+    /** The count logged by the count variants: the object's reference count after the operation. */
+    static final int COUNT = 3;
 
     /** Objects a list keeps: far above the objects pushed in a trial, so no handle in use goes stale. */
     static final int WINDOW = 1024;
@@ -164,7 +168,7 @@ public class LogBenchmark
                         .push(nextAddress());
                     warmUp.log(BenchVerb.TCP_REF, FORMAT, ARG0, ARG1);
                     warmUp.log(BenchVerb.TCP_REF, FORMAT, ARG0, ARG1);
-                    verify(file.path(), WARM_UP_LIST, true);
+                    verify(file.path(), WARM_UP_LIST, true, Event.NO_COUNT);
                 }
             }
             catch (final RuntimeException ex)
@@ -207,7 +211,8 @@ public class LogBenchmark
             {
                 if (file.isEnabled() && !benchmark.contains(".floor"))
                 {
-                    verify(file.path(), measuredList(benchmark), !benchmark.endsWith(".twoThreadsSameObject"));
+                    verify(file.path(), measuredList(benchmark), !benchmark.endsWith(".twoThreadsSameObject"),
+                        benchmark.endsWith("Count") ? COUNT : Event.NO_COUNT);
                 }
             }
             finally
@@ -225,9 +230,13 @@ public class LogBenchmark
         History exact;
         History coarse;
         History noChecksum;
+        /** The handle of {@code exact}, for the garbage-free {@code list.log(handle, ...)} form. */
+        long exactHandle;
+        HistoryList exactList;
         final EmptyLogger empty = new EmptyLogger();
         long a = ARG0;
         long b = ARG1;
+        int count = COUNT;
 
         @Setup(Level.Iteration)
         public void push(final FileState files)
@@ -235,6 +244,8 @@ public class LogBenchmark
             exact = files.exact.push(files.nextAddress());
             noChecksum = files.noChecksum.push(files.nextAddress());
             coarse = files.coarse == null ? History.NOOP : files.coarse.push(files.nextAddress());
+            exactHandle = exact.handle();
+            exactList = files.exact;
         }
     }
 
@@ -248,6 +259,27 @@ public class LogBenchmark
     public void logCoarseChecksum(final ThreadState thread)
     {
         thread.coarse.log(BenchVerb.TCP_REF, FORMAT, thread.a, thread.b);
+    }
+
+    /** The defaults with the object's count after the operation (what the audit judges by). */
+    @Benchmark
+    public void logExactCount(final ThreadState thread)
+    {
+        thread.exact.log(BenchVerb.TCP_REF, thread.count, FORMAT, thread.a, thread.b);
+    }
+
+    /** The garbage-free form: the list and a long handle instead of a {@link History}. */
+    @Benchmark
+    public void logHandleExact(final ThreadState thread)
+    {
+        thread.exactList.log(thread.exactHandle, BenchVerb.TCP_REF, FORMAT, thread.a, thread.b);
+    }
+
+    /** The garbage-free form with a count. */
+    @Benchmark
+    public void logHandleExactCount(final ThreadState thread)
+    {
+        thread.exactList.log(thread.exactHandle, BenchVerb.TCP_REF, thread.count, FORMAT, thread.a, thread.b);
     }
 
     @Benchmark
@@ -298,7 +330,8 @@ public class LogBenchmark
     /**
      * Reads the file back and prints one line. Fails if an event was refused or dropped as stale, if
      * the measured list holds no event, or, when {@code strict}, if an event kept by the newest object
-     * that has events is not valid (committed, checksum right) or not what was logged. Not strict when
+     * that has events is not valid (committed, checksum right) or not what was logged ({@code count}: the
+     * count it must carry, {@link Event#NO_COUNT} for none). Not strict when
      * two threads log to one object: a writer preempted between claiming its position and committing,
      * while the other thread logs a whole ring (56 events) to the object, commits its older event over
      * the newer one in the same record, which the reader then reports as not valid: counted, not failed.
@@ -308,7 +341,7 @@ public class LogBenchmark
      * once in the set-up so that its cold start (class loading: about 250 KB) is not counted. What is
      * left (about 20 KB) is under 0.002 B/op of a one-second iteration.
      */
-    static void verify(final Path path, final String measuredList, final boolean strict)
+    static void verify(final Path path, final String measuredList, final boolean strict, final int count)
     {
         final List<String> problems = new ArrayList<>();
         final StringBuilder summary = new StringBuilder("structhist check:");
@@ -346,7 +379,7 @@ public class LogBenchmark
                         kept++;
                         if (event.status() != EventStatus.VALID || !BenchVerb.TCP_REF.name().equals(event.verb()) ||
                             !FORMAT.equals(event.format()) || event.args().length != 2 || event.args()[0] != ARG0 ||
-                            event.args()[1] != ARG1)
+                            event.args()[1] != ARG1 || event.count() != count)
                         {
                             notValid++;
                             example = example == null ? event : example;

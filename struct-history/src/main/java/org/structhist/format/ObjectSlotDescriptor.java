@@ -47,9 +47,9 @@ package org.structhist.format;
  * <p>
  * <b>Header Generation</b>: a push CASes State to {@code (gen, 0)} (only if State holds an older
  * generation: a push whose slot a later push already took is born stale and writes nothing), moves
- * Claimed Ref Delta to {@code (gen, 0)}, resets Stale Events Dropped and Unref Time, writes Push Number, Address, Push
- * Time, creator and Header
- * Checksum, then release-stores Header Generation = gen. A reader trusts the header only when Header
+ * Claimed Ref Delta to {@code (gen, 0)}, reads State again (and stops if a later push took the slot meanwhile),
+ * writes Push Number, Address, Push Time, creator, Unref Time = 0 and Header Checksum, resets Stale Events
+ * Dropped, then release-stores Header Generation = gen. A reader trusts the header only when Header
  * Generation equals the generation in State, read before and after the fields, and Header Checksum
  * matches: two pushes racing for one slot (a window smaller than the pushes in flight) can leave
  * the fields of both mixed, and the checksum is what tells.

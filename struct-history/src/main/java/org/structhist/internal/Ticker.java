@@ -45,6 +45,12 @@ public final class Ticker implements Runnable
         this.thread.start();
     }
 
+    /** The clock {@link #coarseNanoTime} reads: writers hold it, so an event's time is one field read away. */
+    public CachedNanoClock coarseClock()
+    {
+        return coarseClock;
+    }
+
     /** The cached time: at most one resolution period behind {@code System.nanoTime()}. */
     public long coarseNanoTime()
     {
@@ -72,15 +78,22 @@ public final class Ticker implements Runnable
     public void run()
     {
         long lastHeartbeat = System.nanoTime();
+        long lastLengthCheck = lastHeartbeat - LENGTH_CHECK_PERIOD_NANOS;
         boolean shrank = false;
         while (running)
         {
             final long now = System.nanoTime();
             coarseClock.update(now);
-            if (!shrank && lengthWatch.shrank())
+            // once per period, not per wake: with a coarse clock of 1 ms this thread wakes a thousand times
+            // a second, and an fstat each time is CPU taken from the application on a small machine
+            if (!shrank && now - lastLengthCheck >= LENGTH_CHECK_PERIOD_NANOS)
             {
-                shrank = true;
-                onShrink.run();
+                lastLengthCheck = now;
+                if (lengthWatch.shrank())
+                {
+                    shrank = true;
+                    onShrink.run();
+                }
             }
             if (!shrank && now - lastHeartbeat >= HEARTBEAT_PERIOD_NANOS)
             {

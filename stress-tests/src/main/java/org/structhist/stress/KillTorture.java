@@ -32,8 +32,10 @@ import java.util.stream.Stream;
  * </ul>
  * Records of the shared list that a stale writer clobbered (a writer that claimed a position, stalled
  * while the slot was pushed again, and wrote late: FORMAT.md, Known limitations) are counted, not
- * failed, as long as none passes as VALID. Prints {@code kills=... events=... invalid=0 lost=0} and exits
- * 1 on any violation.
+ * failed, as long as none passes as VALID. A shared push whose header two racing pushes mixed (the same
+ * section: the reader then trusts no address in it) is counted too; its events must name one address,
+ * their writers' tags and pids must match, and none may belong to another push. Prints
+ * {@code kills=... events=... invalid=0 lost=0} and exits 1 on any violation.
  * <p>
  * Its parts: {@link KillTortureOptions} (the command line), {@link TortureWriterProcess} (one writer JVM),
  * {@link TortureVerifier} (the checks after each kill) and {@link TortureProcesses} (SIGSTOP, SIGCONT);
@@ -199,9 +201,10 @@ public final class KillTorture
             verifier.invalid(), verifier.lost());
         out.printf("KillTorture: %d rounds in %d s (%d kills during startup, %d more at the end); %d valid shared " +
             "events, %d records in flight at a kill (%d with another event's pid hint), %d shared records clobbered " +
-            "by stale writers (never valid); seed %d%n", verifier.rounds(), seconds, earlyKills, writers.length,
+            "by stale writers (never valid), %d shared pushes with a mixed header (their events checked against " +
+            "each other); seed %d%n", verifier.rounds(), seconds, earlyKills, writers.length,
             verifier.sharedValid(), verifier.inFlight(), verifier.inFlightPidStale(), verifier.clobbered(),
-            options.seed);
+            verifier.sharedHeadersMixed(), options.seed);
         final List<String> violations = verifier.violations();
         for (final String v : violations)
         {

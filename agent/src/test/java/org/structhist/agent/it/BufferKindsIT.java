@@ -3,10 +3,7 @@ package org.structhist.agent.it;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.structhist.shdump.Shdump;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,6 +12,8 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.structhist.agent.it.ShdumpOutput.assertInOrder;
+import static org.structhist.agent.it.ShdumpOutput.shdump;
 
 /**
  * Every kind of buffer, counted correctly ({@link BufferScenarios}) in a child JVM with only
@@ -97,34 +96,5 @@ class BufferKindsIT
         }
         assertTrue(found != null, "no history at a synthetic address touched with '" + hint + "':\n" + objects);
         return found;
-    }
-
-    private static void assertInOrder(final String text, final String... linePatterns)
-    {
-        final String[] lines = text.split("\\R");
-        int from = 0;
-        for (final String linePattern : linePatterns)
-        {
-            final Pattern pattern = Pattern.compile(linePattern);
-            int at = from;
-            while (at < lines.length && !pattern.matcher(lines[at]).find())
-            {
-                at++;
-            }
-            assertTrue(at < lines.length, "no line matching '" + linePattern + "' after line " + from + ":\n" + text);
-            from = at + 1;
-        }
-    }
-
-    private static String shdump(final int expectedExit, final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final String[] all = new String[args.length + 1];
-        all[0] = "--no-color";
-        System.arraycopy(args, 0, all, 1, args.length);
-        final int exit = Shdump.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        assertEquals(expectedExit, exit, "shdump " + String.join(" ", all) + ": " + out + err);
-        return out.toString();
     }
 }

@@ -3,11 +3,8 @@ package org.structhist.agent.it;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.structhist.shdump.Shdump;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -19,6 +16,8 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.structhist.agent.it.ShdumpOutput.assertInOrder;
+import static org.structhist.agent.it.ShdumpOutput.shdump;
 
 /**
  * The agent on a real Netty server (2 event-loop threads, pooled direct buffers) under a real client
@@ -69,7 +68,7 @@ class NettyAgentIT
         }
         assertTrue(address.startsWith("0x7"), "a direct buffer's history is at its memory address: " + address);
 
-        final String check = shdump(1, "--no-color", "--file", file.toString(), "check");
+        final String check = shdump(1, "--file", file.toString(), "check");
         keep(nettyLine, "check", check);
         final Matcher belowZero = Pattern.compile("(?m)^REFCOUNT_BELOW_ZERO.*" + Pattern.quote(address) +
             ".*ILLEGAL_RELEASE.*refCnt: 0, decrement: 1.*$").matcher(check);
@@ -77,7 +76,7 @@ class NettyAgentIT
         assertTrue(Pattern.compile("(?m)^USE_AFTER_DESTROY.*" + Pattern.quote(address)).matcher(check).find(),
             "check names the use after the release to zero:\n" + check);
 
-        final String every = shdump(0, "--no-color", "--file", file.toString(), "--obj", address);
+        final String every = shdump(0, "--file", file.toString(), "--obj", address);
         // The pool hands the same memory out again and again: --obj shows every incarnation of the address.
         final List<String> withAnomalies = Stream.of(every.split("\\R\\R"))
             .filter(incarnation -> incarnation.contains("! USE_AFTER_DESTROY")).collect(Collectors.toList());
@@ -100,32 +99,5 @@ class NettyAgentIT
         final Path dir = Paths.get("target", "agent-it");
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("netty-" + nettyLine + "-" + what + ".txt"), output);
-    }
-
-    /** Each pattern matches (find) a line after the line the previous one matched. */
-    private static void assertInOrder(final String text, final String... linePatterns)
-    {
-        final String[] lines = text.split("\\R");
-        int from = 0;
-        for (final String linePattern : linePatterns)
-        {
-            final Pattern pattern = Pattern.compile(linePattern);
-            int at = from;
-            while (at < lines.length && !pattern.matcher(lines[at]).find())
-            {
-                at++;
-            }
-            assertTrue(at < lines.length, "no line matching '" + linePattern + "' after line " + from + ":\n" + text);
-            from = at + 1;
-        }
-    }
-
-    private static String shdump(final int expectedExit, final String... args)
-    {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final int exit = Shdump.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        assertEquals(expectedExit, exit, "shdump " + String.join(" ", args) + ": " + out + err);
-        return out.toString();
     }
 }

@@ -24,16 +24,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * The reader fuzz target (invariant 8): a real history file the library wrote, mutated (bytes
@@ -502,49 +494,19 @@ public final class ReaderFuzz
 
     public static LoopResult loop(final long seconds, final long seed) throws Exception
     {
-        final Path dir = Files.createTempDirectory(FuzzCommandLine.tempParent(), "structhist-fuzz-");
-        final ExecutorService worker = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "reader-fuzz");
-            thread.setDaemon(true);
-            return thread;
-        });
+        final Path dir = FuzzLoop.scratch("structhist-fuzz-");
         try
         {
             final ReaderFuzz fuzz = new ReaderFuzz(dir);
-            final Random random = new Random(seed);
-            final Choices choices = Choices.of(random);
-            final long started = System.nanoTime();
-            final long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
-            Throwable finding = null;
-            while (System.nanoTime() < deadline && finding == null)
-            {
-                final Future<?> execution = worker.submit(() -> fuzz.execute(choices));
-                try
-                {
-                    execution.get(HANG_SECONDS, TimeUnit.SECONDS);
-                }
-                catch (final ExecutionException ex)
-                {
-                    finding = new AssertionError("execution " + fuzz.executions() + " (seed " + seed + "): " +
-                        ex.getCause(), ex.getCause());
-                }
-                catch (final TimeoutException ex)
-                {
-                    finding = new AssertionError("execution " + fuzz.executions() + " (seed " + seed + ") ran longer " +
-                        "than " + HANG_SECONDS + " s: a hang; the mutant is " + fuzz.mutant);
-                }
-            }
-            return new LoopResult(fuzz.executions(), fuzz.refused(), (System.nanoTime() - started) / 1e9, seed, finding,
+            final Choices choices = Choices.of(new Random(seed));
+            final FuzzLoop.Outcome outcome = FuzzLoop.run("reader-fuzz", seconds, seed, HANG_SECONDS,
+                () -> fuzz.execute(choices), fuzz::executions, () -> fuzz.mutant);
+            return new LoopResult(fuzz.executions(), fuzz.refused(), outcome.seconds(), seed, outcome.finding(),
                 fuzz.slowestRead());
         }
         finally
         {
-            worker.shutdownNow();
-            try (Stream<Path> walk = Files.walk(dir))
-            {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FuzzLoop.delete(dir);
         }
     }
 }

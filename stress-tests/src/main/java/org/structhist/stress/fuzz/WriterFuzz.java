@@ -24,17 +24,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 /**
  * The writer fuzz target (invariant 10, issue 10): a real history file and a real heap file the library
@@ -611,52 +604,18 @@ public final class WriterFuzz
     /** Runs executions for {@code seconds}, each on a worker thread so that a hang is caught. */
     public static LoopResult loop(final long seconds, final long seed) throws Exception
     {
-        final Path dir = Files.createTempDirectory(FuzzCommandLine.tempParent(), "structhist-writer-fuzz-");
-        final AtomicReference<Thread> workerThread = new AtomicReference<>();
-        final ExecutorService worker = Executors.newSingleThreadExecutor(r ->
-        {
-            final Thread thread = new Thread(r, "writer-fuzz");
-            thread.setDaemon(true);
-            workerThread.set(thread);
-            return thread;
-        });
+        final Path dir = FuzzLoop.scratch("structhist-writer-fuzz-");
         try
         {
             final WriterFuzz fuzz = new WriterFuzz(dir);
             final Choices choices = Choices.of(new Random(seed));
-            final long started = System.nanoTime();
-            final long deadline = started + TimeUnit.SECONDS.toNanos(seconds);
-            Throwable finding = null;
-            while (System.nanoTime() < deadline && finding == null)
-            {
-                final Future<?> execution = worker.submit(() -> fuzz.execute(choices));
-                try
-                {
-                    execution.get(HANG_SECONDS, TimeUnit.SECONDS);
-                }
-                catch (final ExecutionException ex)
-                {
-                    finding = new AssertionError("execution " + fuzz.executions() + " (seed " + seed + "): " +
-                        ex.getCause(), ex.getCause());
-                }
-                catch (final TimeoutException ex)
-                {
-                    final AssertionError hang = new AssertionError("execution " + fuzz.executions() + " (seed " + seed +
-                        ") ran longer than " + HANG_SECONDS + " s: a hang; the mutant is " + fuzz.lastMutant);
-                    hang.setStackTrace(workerThread.get().getStackTrace()); // where it hangs, not where it was seen
-                    finding = hang;
-                }
-            }
-            return new LoopResult(fuzz.executions(), (System.nanoTime() - started) / 1e9, seed, fuzz.perRegion(),
-                finding);
+            final FuzzLoop.Outcome outcome = FuzzLoop.run("writer-fuzz", seconds, seed, HANG_SECONDS,
+                () -> fuzz.execute(choices), fuzz::executions, () -> fuzz.lastMutant);
+            return new LoopResult(fuzz.executions(), outcome.seconds(), seed, fuzz.perRegion(), outcome.finding());
         }
         finally
         {
-            worker.shutdownNow();
-            try (Stream<Path> walk = Files.walk(dir))
-            {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            FuzzLoop.delete(dir);
         }
     }
 

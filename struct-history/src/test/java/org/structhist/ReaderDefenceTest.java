@@ -194,6 +194,30 @@ class ReaderDefenceTest
         }
     }
 
+    /** WriterFuzz found it: the string index moved into the data region let interning write into a list. */
+    @Test
+    void refusesHeadersWhoseRegionsOverlap() throws Exception
+    {
+        final Path good = writeSample("overlap.hist");
+        final byte[] bytes = Files.readAllBytes(good);
+        final int dataRegion = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .getInt(FileHeaderDescriptor.DATA_REGION_OFFSET_OFFSET);
+        final int[] fields = {
+            FileHeaderDescriptor.WRITER_REGISTRY_OFFSET_OFFSET, FileHeaderDescriptor.THREAD_TABLE_OFFSET_OFFSET,
+            FileHeaderDescriptor.VERB_TABLE_OFFSET_OFFSET, FileHeaderDescriptor.STRING_INDEX_OFFSET_OFFSET,
+            FileHeaderDescriptor.STRING_DATA_OFFSET_OFFSET};
+        for (final int field : fields)
+        {
+            final byte[] copy = bytes.clone();
+            System.arraycopy(le(dataRegion, 4), 0, copy, field, 4);
+            final Path hostile = dir.resolve("overlapping.hist");
+            Files.write(hostile, copy);
+            final HistoryFormatException ex = assertThrows(HistoryFormatException.class,
+                () -> HistoryReader.open(hostile), "field at " + field + " = the data region's offset");
+            assertTrue(ex.getMessage().contains("overlaps"), ex.getMessage());
+        }
+    }
+
     @Test
     void aCorruptListEntryIsReportedAndItsSlotsAreNotRead() throws Exception
     {

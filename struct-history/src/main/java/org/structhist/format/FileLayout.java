@@ -202,20 +202,21 @@ public final class FileLayout
                 " is not a power of two");
         }
 
-        final int listDirectory = requireRegion(buffer, LIST_DIRECTORY_OFFSET_OFFSET, maxLists,
-            ListDescriptor.ENTRY_LENGTH, fileLength, "list directory", path);
-        final int writerRegistry = requireRegion(buffer, WRITER_REGISTRY_OFFSET_OFFSET, maxWriters,
-            WriterRegistryDescriptor.ENTRY_LENGTH, fileLength, "writer registry", path);
-        final int threadTable = requireRegion(buffer, THREAD_TABLE_OFFSET_OFFSET, maxThreads,
-            ThreadTableDescriptor.ENTRY_LENGTH, fileLength, "thread table", path);
-        final int verbTable = requireRegion(buffer, VERB_TABLE_OFFSET_OFFSET, maxVerbs,
-            VerbTableDescriptor.ENTRY_LENGTH, fileLength, "verb table", path);
-        final int stringIndex = requireRegion(buffer, STRING_INDEX_OFFSET_OFFSET, indexCapacity,
-            StringTableDescriptor.INDEX_SLOT_LENGTH, fileLength, "string index", path);
-        final int stringData = requireRegion(buffer, STRING_DATA_OFFSET_OFFSET, stringDataLength, 1,
-            fileLength, "string data", path);
-        final int dataRegion = requireRegion(buffer, DATA_REGION_OFFSET_OFFSET, dataRegionLength, 1,
-            fileLength, "data region", path);
+        // Each region is checked inside the file and after the one before it (the order plan() lays them
+        // out in): a region moved over another would let a writer's stores for one land in the other.
+        final RegionCursor regions = new RegionCursor(buffer, fileLength, path);
+        final int listDirectory = regions.next(LIST_DIRECTORY_OFFSET_OFFSET, maxLists, ListDescriptor.ENTRY_LENGTH,
+            "list directory");
+        final int writerRegistry = regions.next(WRITER_REGISTRY_OFFSET_OFFSET, maxWriters,
+            WriterRegistryDescriptor.ENTRY_LENGTH, "writer registry");
+        final int threadTable = regions.next(THREAD_TABLE_OFFSET_OFFSET, maxThreads,
+            ThreadTableDescriptor.ENTRY_LENGTH, "thread table");
+        final int verbTable = regions.next(VERB_TABLE_OFFSET_OFFSET, maxVerbs, VerbTableDescriptor.ENTRY_LENGTH,
+            "verb table");
+        final int stringIndex = regions.next(STRING_INDEX_OFFSET_OFFSET, indexCapacity,
+            StringTableDescriptor.INDEX_SLOT_LENGTH, "string index");
+        final int stringData = regions.next(STRING_DATA_OFFSET_OFFSET, stringDataLength, 1, "string data");
+        final int dataRegion = regions.next(DATA_REGION_OFFSET_OFFSET, dataRegionLength, 1, "data region");
 
         return new FileLayout(fileLength, listDirectory, maxLists, writerRegistry, maxWriters, threadTable,
             maxThreads, verbTable, maxVerbs, stringIndex, indexCapacity, stringData, stringDataLength,
@@ -242,28 +243,45 @@ public final class FileLayout
         }
     }
 
-    private static int requireRegion(
-        final AtomicBuffer buffer,
-        final int offsetField,
-        final int count,
-        final int length,
-        final long fileLength,
-        final String what,
-        final String path)
+    /** Reads the header's regions in file order: each inside the file, aligned, and after the previous. */
+    private static final class RegionCursor
     {
-        final int offset = buffer.getInt(offsetField);
-        final long end = (long)offset + (long)count * length;
-        if ((offset & 7) != 0)
+        private final AtomicBuffer buffer;
+        private final long fileLength;
+        private final String path;
+        private long previousEnd = HEADER_LENGTH;
+        private String previous = "file header";
+
+        RegionCursor(final AtomicBuffer buffer, final long fileLength, final String path)
         {
-            throw new HistoryFormatException(path + " is corrupt: its " + what + " offset " + offset +
-                " is not 8-byte aligned");
+            this.buffer = buffer;
+            this.fileLength = fileLength;
+            this.path = path;
         }
-        if (offset < HEADER_LENGTH || end > fileLength)
+
+        int next(final int offsetField, final int count, final int length, final String what)
         {
-            throw new HistoryFormatException(path + " is corrupt: its " + what + " (" + count + " x " + length +
-                " bytes at " + offset + ") lies outside the " + fileLength + "-byte file");
+            final int offset = buffer.getInt(offsetField);
+            final long end = (long)offset + (long)count * length;
+            if ((offset & 7) != 0)
+            {
+                throw new HistoryFormatException(path + " is corrupt: its " + what + " offset " + offset +
+                    " is not 8-byte aligned");
+            }
+            if (offset < HEADER_LENGTH || end > fileLength)
+            {
+                throw new HistoryFormatException(path + " is corrupt: its " + what + " (" + count + " x " + length +
+                    " bytes at " + offset + ") lies outside the " + fileLength + "-byte file");
+            }
+            if (offset < previousEnd)
+            {
+                throw new HistoryFormatException(path + " is corrupt: its " + what + " at " + offset +
+                    " overlaps the " + previous + ", which ends at " + previousEnd);
+            }
+            previousEnd = end;
+            previous = what;
+            return offset;
         }
-        return offset;
     }
 
     /**

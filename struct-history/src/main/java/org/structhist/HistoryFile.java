@@ -299,6 +299,18 @@ public final class HistoryFile implements AutoCloseable
         return mapped;
     }
 
+    /** The per-process cache of verb ids, which {@link #verbId} looks in first. */
+    LocalIdCache verbIdCache()
+    {
+        return verbs.cache();
+    }
+
+    /** The per-process cache of format ids, which {@link #stringId} looks in first. */
+    LocalIdCache formatIdCache()
+    {
+        return formatIds;
+    }
+
     int verbId(final Verb verb)
     {
         return verbs.id(verb);
@@ -307,7 +319,13 @@ public final class HistoryFile implements AutoCloseable
     int stringId(final String value)
     {
         final int cached = formatIds.get(value);
-        return cached != LocalIdCache.MISSING ? cached : formatIds.put(value, strings.intern(value));
+        return cached != LocalIdCache.MISSING ? cached : internAndCache(value);
+    }
+
+    /** A format's first use in this process, out of {@link #stringId}'s line so that it inlines into {@code log}. */
+    private int internAndCache(final String value)
+    {
+        return formatIds.put(value, strings.intern(value));
     }
 
     int internUncached(final String value)

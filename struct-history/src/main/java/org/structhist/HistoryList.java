@@ -5,6 +5,7 @@ import org.structhist.format.EventDescriptor;
 import org.structhist.format.HandleDescriptor;
 import org.structhist.format.StringTableDescriptor;
 import org.structhist.internal.ListDirectory;
+import org.structhist.internal.LocalIdCache;
 import org.structhist.internal.SlotWriter;
 import org.structhist.internal.ThreadRegistry;
 import org.structhist.internal.WriterThread;
@@ -34,6 +35,13 @@ public final class HistoryList
 
     private final HistoryFile file;
     private final ThreadRegistry threads;
+    /**
+     * The file's id caches, held here so that an event's lookups start one field from the list, not three: the
+     * claim's CAS waits for every load before it, so the longest chain of dependent loads is on every event's
+     * critical path (docs/DESIGN.md, "The write path").
+     */
+    private final LocalIdCache verbIds;
+    private final LocalIdCache formatIds;
     private final SlotWriter slots;
     private final String name;
     private final ListOptions options;
@@ -46,6 +54,8 @@ public final class HistoryList
     {
         file = null;
         threads = null;
+        verbIds = null;
+        formatIds = null;
         slots = null;
         name = "";
         options = ListOptions.defaults();
@@ -64,6 +74,8 @@ public final class HistoryList
     {
         this.file = file;
         this.threads = file.threads();
+        this.verbIds = file.verbIdCache();
+        this.formatIds = file.formatIdCache();
         this.slots = new SlotWriter(file.buffer(), entry, options.checksums(),
             options.clock() == ClockMode.COARSE ? coarseClock : null);
         this.name = name;
@@ -383,12 +395,15 @@ public final class HistoryList
             return false;
         }
         requireVerbAndFormat(verb, format);
-        final WriterThread thread = threads.current();
-        final int verbId = file.verbId(verb);
-        final int formatId = file.stringId(format);
+        final int threadId = threads.knownThreadId();
+        final int cachedVerbId = verbIds.get(verb);
+        final int verbId = cachedVerbId != LocalIdCache.MISSING ? cachedVerbId : file.verbId(verb);
+        final int cachedFormatId = formatIds.get(format);
+        final int formatId = cachedFormatId != LocalIdCache.MISSING ? cachedFormatId : file.stringId(format);
         final boolean onlyIfReleased = (argFlags & ONLY_IF_RELEASED) != 0;
         if (formatId == StringTableDescriptor.NO_STRING && (argFlags & FLAG_COUNT) == 0)
         {
+            final WriterThread thread = threads.current();
             // The string table is full (or the format's index slots are): the format's text goes into
             // the record with its arguments, so the event still says what happened. Not for an event
             // with a count: a text record has no room for it, and the audit judges by counts.
@@ -397,7 +412,7 @@ public final class HistoryList
             return writeText(handle, verb, onlyIfReleased, thread, verbId, formatId, truncated);
         }
         final int stackId = stacks ? captureStack() : StringTableDescriptor.NO_STRING;
-        return slots.write(handle, countEffect(verb.effect()), onlyIfReleased, thread.threadId, verbId,
+        return slots.write(handle, countEffect(verb.effect()), onlyIfReleased, threadId, verbId,
             argFlags & RECORD_FLAGS_MASK, formatId, stackId, arg0, arg1, arg2, null);
     }
 

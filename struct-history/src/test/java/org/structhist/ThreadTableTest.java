@@ -2,6 +2,7 @@ package org.structhist;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.structhist.internal.ThreadRegistry;
 import org.structhist.reader.Event;
 import org.structhist.reader.HistoryReader;
 
@@ -9,6 +10,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -50,6 +52,72 @@ class ThreadTableTest
         final List<Event> events = reader.events(reader.incarnationsOf(address).get(0));
         assertEquals(1, events.size());
         return events.get(0).threadName();
+    }
+
+    /**
+     * An event of long arguments finds its thread's id in a small table indexed by the id's low bits, not in
+     * the ThreadLocal: two threads that share an entry must each still log under their own id and name, the
+     * one whose entry was taken over included.
+     */
+    @Test
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
+    void threadsWhoseIdsShareAnEntryOfTheKnownIdsEachLogUnderTheirOwn() throws InterruptedException
+    {
+        final Path path = dir.resolve("known.hist");
+        try (HistoryFile file = HistoryFile.open(path, FileOptions.defaults().sizeBytes(8L << 20)))
+        {
+            final HistoryList list = file.list("work", ListOptions.window(64));
+            final History firstObject = list.push(1);
+            final CountDownLatch firstLogged = new CountDownLatch(1);
+            final CountDownLatch secondLogged = new CountDownLatch(1);
+            final Thread first = new Thread(() ->
+            {
+                firstObject.log(TcpVerb.TCP_REF, "before");
+                firstLogged.countDown();
+                awaitQuietly(secondLogged);
+                firstObject.log(TcpVerb.TCP_REF, "after its entry was taken");
+            }, "first");
+            first.start();
+            firstLogged.await();
+            // Thread ids are handed out as threads are made: make (not start) threads until one shares the entry.
+            Thread second;
+            do
+            {
+                second = new Thread(() ->
+                {
+                    list.push(2).log(TcpVerb.TCP_REF, "shares the entry");
+                    secondLogged.countDown();
+                }, "second");
+            }
+            while ((second.getId() - first.getId()) % ThreadRegistry.KNOWN_THREADS != 0);
+            second.start();
+            second.join();
+            first.join();
+            try (HistoryReader reader = HistoryReader.open(path))
+            {
+                final List<Event> firsts = reader.events(reader.incarnationsOf(1).get(0));
+                assertEquals(2, firsts.size());
+                for (final Event e : firsts)
+                {
+                    assertEquals((int)first.getId(), e.threadId(), e.toString());
+                    assertEquals("first", e.threadName(), e.toString());
+                }
+                assertEquals((int)second.getId(), reader.events(reader.incarnationsOf(2).get(0)).get(0).threadId());
+                assertEquals("second", threadNameOfObject(reader, 2));
+            }
+        }
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await();
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

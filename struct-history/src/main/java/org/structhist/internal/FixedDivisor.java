@@ -3,68 +3,79 @@ package org.structhist.internal;
 /**
  * Division by a divisor fixed when a list is opened (its window, the ring of its slots' records), without
  * a division instruction on the hot path: a 64-bit {@code idiv} costs tens of cycles, more than the rest of
- * an event's arithmetic.
+ * an event's arithmetic, and the quotient is on the path to the address every later store of the event needs.
+ * <p>
+ * A divisor is prepared once into one long, its {@link #magic}, which the writer keeps in a field of its own
+ * next to the divisor: no object between the writer and the arithmetic, so no load more on the event's path
+ * (a trial measured about 1 ns per event for it in two runs; the final comparison could not tell it from the
+ * noise, benchmarks/RESULTS.md, issue 13).
  * <ul>
- *   <li>{@link #quotient(long)}: multiplies by the divisor's reciprocal as a double and corrects the
- *       truncated result by one, which makes it exact for every dividend below {@link #RECIPROCAL_LIMIT}
- *       (the product's error is then far below one); larger dividends, which no real push number reaches
- *       (2^40 pushes), divide.</li>
- *   <li>{@link #remainder(int)}: Lemire's fastmod for 32-bit operands (a precomputed 64-bit magic,
- *       two multiplications), exact for every non-negative int.</li>
+ *   <li>A power of two (the default window, 1024) shifts and masks: its magic is {@code ~log2(divisor)}, negative.</li>
+ *   <li>Any other divisor {@code d} (then at least 3) has the magic {@code M = ceil(2^64 / d)}, below 2^63: the
+ *       quotient of {@code n} is the high 64 bits of {@code n x M}, one multiplication, exact for every
+ *       {@code n < M} (at least 2^33; see {@link #quotient} for why). Larger push numbers, which a list reaches
+ *       only after billions of pushes, divide. A remainder is the dividend less the quotient times the divisor;
+ *       an event position is an int, always below {@code M}.</li>
  * </ul>
- * Nothing is stored in the file: the precomputation is process memory, made once per list.
+ * The first form multiplied by the reciprocal as a double and corrected by one: its conversions to and from
+ * double were about 4 ns of an event's critical path on this project's benchmark machine. Nothing is stored in
+ * the file: the magic is process memory, made once per list.
  */
 public final class FixedDivisor
 {
-    /** Dividends below this take the reciprocal; 2^40 keeps its error under 2^-12 for any divisor. */
-    public static final long RECIPROCAL_LIMIT = 1L << 40;
-
-    private final int divisor;
-    private final double reciprocal;
-    /** ceil(2^64 / divisor) as an unsigned long (0 for a divisor of 1, which then always gives 0). */
-    private final long magic;
+    private FixedDivisor()
+    {
+    }
 
     /**
-     * @param divisor at least 1.
+     * The magic of {@code divisor} (at least 1): {@code ~log2(divisor)} for a power of two, else
+     * {@code ceil(2^64 / divisor)}.
      */
-    public FixedDivisor(final int divisor)
+    public static long magic(final int divisor)
     {
         if (divisor < 1)
         {
             throw new IllegalArgumentException("a divisor must be at least 1, not " + divisor);
         }
-        this.divisor = divisor;
-        this.reciprocal = 1.0 / divisor;
-        this.magic = Long.divideUnsigned(-1L, divisor) + 1;
-    }
-
-    public int divisor()
-    {
-        return divisor;
-    }
-
-    /** {@code dividend / divisor} for a non-negative {@code dividend}. */
-    public long quotient(final long dividend)
-    {
-        if (dividend >= RECIPROCAL_LIMIT)
+        if (Integer.bitCount(divisor) == 1)
         {
-            return dividend / divisor;
+            return ~(long)Integer.numberOfTrailingZeros(divisor);
         }
-        final long estimate = (long)(dividend * reciprocal);
-        final long remainder = dividend - estimate * divisor;
-        if (remainder < 0)
-        {
-            return estimate - 1;
-        }
-        return remainder >= divisor ? estimate + 1 : estimate;
+        return Long.divideUnsigned(-1L, divisor) + 1;
     }
 
-    /** {@code dividend % divisor} for a non-negative {@code dividend}. */
-    public int remainder(final int dividend)
+    /**
+     * {@code dividend / divisor} for a non-negative {@code dividend}, {@code magic} being {@link #magic}
+     * of {@code divisor}.
+     * <p>
+     * Why the multiplication is exact: with {@code M = ceil(2^64 / d)}, {@code M d = 2^64 + e} for some
+     * {@code 0 < e < d} (d is not a power of two), so {@code n M / 2^64 = n / d + n e / (d 2^64)}. Writing
+     * {@code n = q d + r}, the high half is {@code q} as long as {@code r + n e / 2^64 < d}, which holds when
+     * {@code n e < 2^64}. {@code n < M} means {@code n <= floor((2^64 - 1) / d)}, so {@code n e < n d < 2^64}.
+     * Both factors are below 2^63, so the signed {@link Math#multiplyHigh} is the unsigned one.
+     */
+    public static long quotient(final long dividend, final long magic, final int divisor)
     {
-        final long lowBits = magic * dividend;
-        // The high 64 bits of the unsigned product lowBits x divisor (Math.unsignedMultiplyHigh is JDK 18+):
-        // the divisor is positive, so only lowBits' sign needs the correction.
-        return (int)(Math.multiplyHigh(lowBits, divisor) + ((lowBits >> 63) & divisor));
+        if (magic < 0)
+        {
+            return dividend >>> ~magic;
+        }
+        return dividend < magic ? Math.multiplyHigh(dividend, magic) : dividend / divisor;
+    }
+
+    /** {@code dividend % divisor} for a non-negative {@code dividend} whose {@link #quotient} is {@code quotient}. */
+    public static int remainder(final long dividend, final long quotient, final long magic, final int divisor)
+    {
+        return magic < 0 ? (int)dividend & (divisor - 1) : (int)(dividend - quotient * divisor);
+    }
+
+    /** {@code dividend % divisor} for a non-negative int {@code dividend}: below any magic, so it never divides. */
+    public static int remainder(final int dividend, final long magic, final int divisor)
+    {
+        if (magic < 0)
+        {
+            return dividend & (divisor - 1);
+        }
+        return (int)(dividend - Math.multiplyHigh(dividend, magic) * divisor);
     }
 }

@@ -42,11 +42,27 @@ public final class LocalIdCache
 
     private final Entry[] entries = new Entry[CAPACITY];
 
-    /** The id cached for {@code key}, or {@link #MISSING}. */
+    /**
+     * The id cached for {@code key}, or {@link #MISSING}. The first way is probed inline, by identity (formats
+     * are literals, verbs enum constants, and the first way holds its bucket's newest key); the other ways and
+     * equal but distinct keys are {@link #getFromOtherWays}'s. Kept this small so that its compiled code stays
+     * small: HotSpot does not inline a method already compiled into a big one (InlineSmallCode), and a call per
+     * lookup on every event was measured (benchmarks/RESULTS.md, issue 13).
+     */
     public int get(final Object key)
     {
         final int hash = key.hashCode();
         final int first = bucket(hash);
+        final Entry entry = entries[first];
+        if (entry != null && entry.key == key)
+        {
+            return entry.id;
+        }
+        return entry == null ? MISSING : getFromOtherWays(key, hash, first);
+    }
+
+    private int getFromOtherWays(final Object key, final int hash, final int first)
+    {
         for (int way = first; way < first + WAYS; way++)
         {
             final Entry entry = entries[way];

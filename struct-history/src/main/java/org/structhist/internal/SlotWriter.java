@@ -1,5 +1,6 @@
 package org.structhist.internal;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.structhist.format.EventChecksum;
@@ -58,9 +59,17 @@ import static org.structhist.format.ObjectSlotDescriptor.state;
  * released. {@code HistoryList} keeps the API and looks up the ids; this class only writes.
  * <p>
  * The list's geometry is fixed when it is opened, so everything derived from it is computed here once: the
- * window and the record ring are {@link FixedDivisor}s (no division instruction per event), the counters'
+ * window and the record ring are divided by their {@link FixedDivisor} magic (no division instruction), the counters'
  * offsets are absolute, the flags every event of the list carries are folded into one int, and the coarse
  * clock is held directly.
+ * <p>
+ * An event's claim and record are written at raw addresses ({@code UnsafeApi} with the mapping's base
+ * address), not through the {@code UnsafeBuffer}: every buffer access re-reads the buffer's address, array and
+ * capacity fields (the JIT cannot prove a store into the mapping leaves them alone) and checks bounds, about
+ * 12 ns of a 37 ns event on the benchmark machine (benchmarks/RESULTS.md, issue 13). The bounds are checked once
+ * instead, when the writer is made: every address an event computes lies inside the list's region, because
+ * the slot index is a remainder of the window and the record index one of Events Per Object, and the region
+ * was checked against the file's length when the file was opened ({@code FileLayout.read}) and again here.
  * <p>
  * Like every writer, it never trusts the file: the state and ref-delta words it reads are only compared or
  * masked before an offset is computed (docs/DESIGN.md, "Values a writer reads from the file"), and every
@@ -73,7 +82,19 @@ public final class SlotWriter
     /** A generation is {@code (pushNumber / window) mod GENERATIONS + 1}: never 0 (ObjectSlotDescriptor). */
     private static final long GENERATIONS = 0xFFFF_FFFFL;
 
+    static
+    {
+        // writeRecord stores Pid with Thread Id, and Verb Id with Flags and Format, as one long each.
+        if (THREAD_ID_OFFSET != PID_OFFSET + Integer.BYTES || FLAGS_OFFSET != VERB_ID_OFFSET + Short.BYTES ||
+            FORMAT_ID_OFFSET != VERB_ID_OFFSET + Integer.BYTES)
+        {
+            throw new ExceptionInInitializerError("EventDescriptor no longer pairs the fields writeRecord pairs");
+        }
+    }
+
     private final UnsafeBuffer buffer;
+    /** The address of the mapping's byte 0: the buffer's own base, fixed for the life of the mapping. */
+    private final long base;
     private final long handleTag;
     private final int pushCursorOffset;
     private final int staleDroppedOffset;
@@ -82,10 +103,16 @@ public final class SlotWriter
     private final int staleUnattributedOffset;
     private final int entryOffset;
     private final int regionOffset;
-    private final FixedDivisor window;
+    /** The window: how many slots the list has. */
+    private final int window;
+    /** {@link FixedDivisor#magic} of the window. */
+    private final long windowMagic;
     private final int slotLength;
     private final int pinnedFirst;
-    private final FixedDivisor ring;
+    /** The ring of a slot's records after its pinned first ones: Events Per Object - Pinned First. */
+    private final int ring;
+    /** {@link FixedDivisor#magic} of the ring. */
+    private final long ringMagic;
     private final int entrySize;
     private final int payloadLongs;
     private final boolean checksums;
@@ -104,6 +131,7 @@ public final class SlotWriter
         final CachedNanoClock coarseClock)
     {
         this.buffer = buffer;
+        this.base = buffer.addressOffset();
         this.handleTag = HandleDescriptor.listTag(entry.index);
         this.entryOffset = entry.entryOffset;
         this.pushCursorOffset = entry.entryOffset + ListDescriptor.PUSH_CURSOR_OFFSET;
@@ -112,15 +140,24 @@ public final class SlotWriter
         this.foreignClaimsOffset = entry.entryOffset + ListDescriptor.FOREIGN_HANDLE_CLAIMS_OFFSET;
         this.staleUnattributedOffset = entry.entryOffset + ListDescriptor.STALE_EVENTS_UNATTRIBUTED_OFFSET;
         this.regionOffset = entry.regionOffset;
-        this.window = new FixedDivisor(entry.window);
+        this.window = entry.window;
+        this.windowMagic = FixedDivisor.magic(entry.window);
         this.slotLength = slotLength(entry.eventsPerObject, entry.entrySize);
         this.pinnedFirst = entry.pinnedFirst;
-        this.ring = new FixedDivisor(entry.eventsPerObject - entry.pinnedFirst);
+        this.ring = entry.eventsPerObject - entry.pinnedFirst;
+        this.ringMagic = FixedDivisor.magic(ring);
         this.entrySize = entry.entrySize;
         this.payloadLongs = payloadLongs(entry.entrySize);
         this.checksums = checksums;
         this.coarseClock = coarseClock;
         this.listFlags = (coarseClock != null ? FLAG_COARSE_CLOCK : 0) | (checksums ? FLAG_CHECKSUM : 0);
+        final long regionEnd = (long)regionOffset + (long)entry.window * slotLength;
+        if (buffer.byteArray() != null || regionOffset < 0 || regionEnd > buffer.capacity())
+        {
+            // FileLayout.read and ListDirectory checked the region already: the raw stores lean on it, so say it here.
+            throw new IllegalStateException("list region [" + regionOffset + ", " + regionEnd +
+                ") does not lie inside the mapped file of " + buffer.capacity() + " bytes");
+        }
     }
 
     /** Whether {@code handle} was made by this list (by any process). */
@@ -142,6 +179,18 @@ public final class SlotWriter
         return 0;
     }
 
+    /** The slot of push {@code pushNumber}, whose window quotient is {@code quotient}: pushNumber mod window. */
+    private int slotIndex(final long pushNumber, final long quotient)
+    {
+        return FixedDivisor.remainder(pushNumber, quotient, windowMagic, window);
+    }
+
+    /** {@code ringPosition mod ring}: which of the ring's records a position past the pinned ones takes. */
+    private int ringIndex(final int ringPosition)
+    {
+        return FixedDivisor.remainder(ringPosition, ringMagic, ring);
+    }
+
     /** Generation of push {@code pushNumber} from its window quotient: what ObjectSlotDescriptor.generationOf gives. */
     private static int generationOfQuotient(final long quotient)
     {
@@ -161,9 +210,9 @@ public final class SlotWriter
         {
             return refused(); // a Push Cursor set from outside: its slot would lie outside the list's region
         }
-        final long quotient = window.quotient(pushNumber);
+        final long quotient = FixedDivisor.quotient(pushNumber, windowMagic, window);
         final int generation = generationOfQuotient(quotient);
-        final int slotOffset = regionOffset + (int)(pushNumber - quotient * window.divisor()) * slotLength;
+        final int slotOffset = regionOffset + slotIndex(pushNumber, quotient) * slotLength;
         final int stateOffset = slotOffset + STATE_OFFSET;
         final long handle = handleTag | pushNumber;
         for (int attempt = 0; ; attempt++)
@@ -304,22 +353,23 @@ public final class SlotWriter
             return false;
         }
         final long pushNumber = handle & PUSH_NUMBER_MASK;
-        final long quotient = window.quotient(pushNumber);
+        final long quotient = FixedDivisor.quotient(pushNumber, windowMagic, window);
         final int generation = generationOfQuotient(quotient);
-        final int slotOffset = regionOffset + (int)(pushNumber - quotient * window.divisor()) * slotLength;
-        final int position = claimPosition(slotOffset, generation, pushNumber, refDelta, onlyIfReleased);
+        final int slotOffset = regionOffset + slotIndex(pushNumber, quotient) * slotLength;
+        final long slot = base + slotOffset;
+        final int position = claimPosition(slot, slotOffset, generation, pushNumber, refDelta, onlyIfReleased);
         if (position < 0)
         {
             return false;
         }
         if (refDelta != 0)
         {
-            addClaimedRefDelta(slotOffset, generation, pushNumber, refDelta);
+            addClaimedRefDelta(slot, generation, pushNumber, refDelta);
         }
         final long stamp = stamp(generation, position);
         final int recordIndex =
-            position < pinnedFirst ? position : pinnedFirst + ring.remainder(position - pinnedFirst);
-        final int record = slotOffset + HEADER_LENGTH + recordIndex * entrySize;
+            position < pinnedFirst ? position : pinnedFirst + ringIndex(position - pinnedFirst);
+        final long record = slot + HEADER_LENGTH + (long)recordIndex * entrySize;
         writeRecord(record, stamp, threadId, verbId, eventFlags, formatId, stackId, arg0, arg1, arg2, text);
         return true;
     }
@@ -332,7 +382,7 @@ public final class SlotWriter
      * class removed.
      */
     private void writeRecord(
-        final int record,
+        final long record,
         final long stamp,
         final int threadId,
         final int verbId,
@@ -344,36 +394,37 @@ public final class SlotWriter
         final long arg2,
         final long[] text)
     {
-        buffer.putLong(record + STAMP_OFFSET, 0L);
+        UnsafeApi.putLong(record + STAMP_OFFSET, 0L);
         VarHandle.storeStoreFence();
 
         final long timestamp = coarseClock != null ? coarseClock.nanoTime() : System.nanoTime();
         final int flags = listFlags | eventFlags;
-        buffer.putLong(record + TIMESTAMP_OFFSET, timestamp);
-        buffer.putInt(record + PID_OFFSET, PID);
-        buffer.putInt(record + THREAD_ID_OFFSET, threadId);
-        buffer.putShort(record + VERB_ID_OFFSET, (short)verbId);
-        buffer.putShort(record + FLAGS_OFFSET, (short)flags);
-        buffer.putInt(record + FORMAT_ID_OFFSET, formatId);
-        buffer.putInt(record + STACK_ID_OFFSET, stackId);
+        // Pid and Thread Id, then Verb Id, Flags and Format, each pair one little-endian long (FileLayout
+        // refuses a big-endian machine): the same bytes as their separate stores, in fewer instructions.
+        final long writer = ((long)threadId << 32) | (PID & 0xFFFF_FFFFL);
+        final long what = ((long)formatId << 32) | (verbId & 0xFFFFL) | ((flags & 0xFFFFL) << 16);
+        UnsafeApi.putLong(record + TIMESTAMP_OFFSET, timestamp);
+        UnsafeApi.putLong(record + PID_OFFSET, writer);
+        UnsafeApi.putLong(record + VERB_ID_OFFSET, what);
+        UnsafeApi.putInt(record + STACK_ID_OFFSET, stackId);
         final long headerHash = checksums ?
             EventChecksum.headerHash(stamp, timestamp, PID, threadId, verbId, flags, formatId, stackId) : 0;
-        final int payload = record + PAYLOAD_OFFSET;
+        final long payload = record + PAYLOAD_OFFSET;
         final long hash = text == null ?
             writeArgs(payload, arg0, arg1, arg2, headerHash) : writeText(payload, text, headerHash);
-        buffer.putInt(record + CHECKSUM_OFFSET, checksums ? EventChecksum.fold(hash) : 0);
-        buffer.putLongRelease(record + STAMP_OFFSET, stamp);
+        UnsafeApi.putInt(record + CHECKSUM_OFFSET, checksums ? EventChecksum.fold(hash) : 0);
+        UnsafeApi.putLongRelease(null, record + STAMP_OFFSET, stamp);
     }
 
     /** Writes three arguments and the payload's unused longs as zeros; returns the hash continued over them. */
-    private long writeArgs(final int payload, final long arg0, final long arg1, final long arg2, final long hash)
+    private long writeArgs(final long payload, final long arg0, final long arg1, final long arg2, final long hash)
     {
-        buffer.putLong(payload, arg0);
-        buffer.putLong(payload + 8, arg1);
-        buffer.putLong(payload + 16, arg2);
+        UnsafeApi.putLong(payload, arg0);
+        UnsafeApi.putLong(payload + 8, arg1);
+        UnsafeApi.putLong(payload + 16, arg2);
         for (int i = MAX_ARGS; i < payloadLongs; i++)
         {
-            buffer.putLong(payload + (i << 3), 0L);
+            UnsafeApi.putLong(payload + ((long)i << 3), 0L);
         }
         if (!checksums)
         {
@@ -388,13 +439,13 @@ public final class SlotWriter
     }
 
     /** Writes a text payload from this thread's scratch copy; returns the hash continued over it. */
-    private long writeText(final int payload, final long[] text, final long hash)
+    private long writeText(final long payload, final long[] text, final long hash)
     {
         long mixed = hash;
         for (int i = 0; i < payloadLongs; i++)
         {
             final long value = text[i];
-            buffer.putLong(payload + (i << 3), value);
+            UnsafeApi.putLong(payload + ((long)i << 3), value);
             mixed = checksums ? EventChecksum.mix(mixed, value) : 0;
         }
         return mixed;
@@ -406,10 +457,10 @@ public final class SlotWriter
      * handle is stale: the event is counted, never written) or the count is saturated.
      */
     private int claimPosition(
-        final int slotOffset, final int generation, final long pushNumber, final int refDelta,
+        final long slot, final int slotOffset, final int generation, final long pushNumber, final int refDelta,
         final boolean onlyIfReleased)
     {
-        final int stateOffset = slotOffset + STATE_OFFSET;
+        final long stateAddress = slot + STATE_OFFSET;
         for (int attempt = 0; ; attempt++)
         {
             if (attempt == WriterChecks.MAX_CAS_ATTEMPTS)
@@ -417,7 +468,7 @@ public final class SlotWriter
                 refused();
                 return -1;
             }
-            final long state = buffer.getLongVolatile(stateOffset);
+            final long state = UnsafeApi.getLongVolatile(null, stateAddress);
             final int current = generation(state);
             if (current != generation)
             {
@@ -434,7 +485,7 @@ public final class SlotWriter
                 buffer.getAndAddLong(refusedOffset, 1);
                 return -1;
             }
-            if (buffer.compareAndSetLong(stateOffset, state, state + 1))
+            if (UnsafeApi.compareAndSetLong(null, stateAddress, state, state + 1))
             {
                 return count;
             }
@@ -445,18 +496,18 @@ public final class SlotWriter
      * Adds a claimed event's effect to the slot's Claimed Ref Delta while the word is still its
      * generation's; if the slot was pushed again since the claim, the effect belongs to the evicted push.
      */
-    private void addClaimedRefDelta(final int slotOffset, final int generation, final long pushNumber, final int delta)
+    private void addClaimedRefDelta(final long slot, final int generation, final long pushNumber, final int delta)
     {
-        final int offset = slotOffset + CLAIMED_REF_DELTA_OFFSET;
+        final long address = slot + CLAIMED_REF_DELTA_OFFSET;
         for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
-            final long word = buffer.getLongVolatile(offset);
+            final long word = UnsafeApi.getLongVolatile(null, address);
             if (refDeltaGeneration(word) != generation)
             {
                 recordStaleEvent(pushNumber, delta);
                 return;
             }
-            if (buffer.compareAndSetLong(offset, word, refDeltaWord(generation, refDelta(word) + delta)))
+            if (UnsafeApi.compareAndSetLong(null, address, word, refDeltaWord(generation, refDelta(word) + delta)))
             {
                 return;
             }
@@ -531,10 +582,9 @@ public final class SlotWriter
     public void unref(final long handle)
     {
         final long pushNumber = handle & PUSH_NUMBER_MASK;
-        final long quotient = window.quotient(pushNumber);
+        final long quotient = FixedDivisor.quotient(pushNumber, windowMagic, window);
         final int generation = generationOfQuotient(quotient);
-        final int stateOffset =
-            regionOffset + (int)(pushNumber - quotient * window.divisor()) * slotLength + STATE_OFFSET;
+        final int stateOffset = regionOffset + slotIndex(pushNumber, quotient) * slotLength + STATE_OFFSET;
         for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long state = buffer.getLongVolatile(stateOffset);

@@ -17,7 +17,9 @@ import static org.structhist.format.ThreadTableDescriptor.*;
 
 /**
  * Registers each thread's name in the file the first time it logs (see {@code ThreadTableDescriptor})
- * and hands it its {@link WriterThread}. After that, one ThreadLocal read per event, nothing allocated.
+ * and hands it its {@link WriterThread}. After that, an event of long arguments needs only the thread's id,
+ * found in {@link #knownThreadId()} without the ThreadLocal; text events read the ThreadLocal for their scratch.
+ * Nothing is allocated after the first event.
  * <p>
  * Threads keep coming past the table's bound (a server making a virtual thread per request makes
  * millions): once the table is full, a new thread takes over an entry this process claimed for a thread
@@ -28,6 +30,12 @@ public final class ThreadRegistry
 {
     /** Own entries looked at, at most, for one of an ended thread. */
     static final int MAX_TAKEOVER_PROBES = 256;
+
+    /**
+     * Entries of {@link #known}: more threads than this logging at once share entries, and those that
+     * collide take the ThreadLocal path (correct, a few ns slower).
+     */
+    public static final int KNOWN_THREADS = 1024;
 
     /** {@code Thread.isVirtual()} (JDK 21+), or null on a JDK without virtual threads. */
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
@@ -40,6 +48,16 @@ public final class ThreadRegistry
     private final AtomicReferenceArray<WeakReference<Thread>> holders;
     private final AtomicInteger takeoverCursor = new AtomicInteger();
     private final ThreadLocal<WriterThread> current = ThreadLocal.withInitial(this::register);
+    /**
+     * Thread ids (low 32 bits) of threads registered in this file, each at {@code id & (KNOWN_THREADS - 1)}:
+     * a thread that finds its own id there is registered, which three loads tell where the ThreadLocal takes
+     * six dependent ones (about 2 ns of an event, benchmarks/RESULTS.md, issue 13). Written only by a
+     * thread after its registration, read racily: an int is read whole, and a Java thread id is never
+     * reused within a JVM, so an entry holds either this thread's id, proving it registered, or another
+     * thread's, sending this one to the ThreadLocal. Id 0 (never a Java thread's, but the low 32 bits of
+     * the 2^32nd) always takes the ThreadLocal: it is what an empty entry holds.
+     */
+    private final int[] known = new int[KNOWN_THREADS];
 
     public ThreadRegistry(final UnsafeBuffer buffer, final FileLayout layout, final StringInterner strings)
     {
@@ -53,6 +71,21 @@ public final class ThreadRegistry
     public WriterThread current()
     {
         return current.get();
+    }
+
+    /** The calling thread's id as events carry it, registering the thread in the file on its first event. */
+    @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
+    public int knownThreadId()
+    {
+        final int threadId = (int)Thread.currentThread().getId();
+        final int index = threadId & (KNOWN_THREADS - 1);
+        if (known[index] == threadId && threadId != 0)
+        {
+            return threadId;
+        }
+        final int registered = current.get().threadId;
+        known[index] = registered;
+        return registered;
     }
 
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.

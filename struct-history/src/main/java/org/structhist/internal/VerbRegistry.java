@@ -29,11 +29,27 @@ public final class VerbRegistry
         this.maxVerbs = layout.maxVerbs;
     }
 
+    /** The cache {@link #id} looks in first: a list holds it too, so that an event's lookup is one field away. */
+    public LocalIdCache cache()
+    {
+        return cache;
+    }
+
     /** The verb's id (1..Max Verbs), or {@link #NO_VERB} when the table is full. */
     public int id(final Verb verb)
     {
         final int cached = cache.get(verb);
-        return cached != LocalIdCache.MISSING ? cached : cache.put(verb, register(verb));
+        return cached != LocalIdCache.MISSING ? cached : registerAndCache(verb);
+    }
+
+    /**
+     * The first use of a verb in this process, out of {@link #id}'s line: with the registration inlined, {@code id}
+     * compiled on its own was too big for HotSpot to inline into {@code log} (InlineSmallCode), and every event
+     * paid a call (benchmarks/RESULTS.md, issue 13).
+     */
+    private int registerAndCache(final Verb verb)
+    {
+        return cache.put(verb, register(verb));
     }
 
     private int register(final Verb verb)

@@ -23,21 +23,22 @@ class FixedDivisorTest
     @Test
     void quotientIsTheDivisionsAroundMultiplesAndLimits()
     {
-        final long[] bases = {0, 1, 1L << 20, 1L << 32, 1L << 39, FixedDivisor.RECIPROCAL_LIMIT - 1,
-            FixedDivisor.RECIPROCAL_LIMIT, 1L << 53, (1L << 56) - 1};
         for (final int d : DIVISORS)
         {
-            final FixedDivisor divisor = new FixedDivisor(d);
+            final long magic = FixedDivisor.magic(d);
+            // Where the multiplication stops and the division takes over: the largest exact dividend.
+            final long limit = Long.divideUnsigned(-1L, d);
+            final long[] bases = {0, 1, 1L << 20, 1L << 32, 1L << 39, 1L << 40, limit, 1L << 53, (1L << 56) - 1};
             for (final long base : bases)
             {
                 final long multiple = base - base % d;
                 for (long n = Math.max(0, multiple - 3); n <= multiple + 3; n++)
                 {
-                    assertEquals(n / d, divisor.quotient(n), n + " / " + d);
+                    assertEquals(n / d, FixedDivisor.quotient(n, magic, d), n + " / " + d);
                 }
                 for (long n = Math.max(0, base - 3); n <= base + 3; n++)
                 {
-                    assertEquals(n / d, divisor.quotient(n), n + " / " + d);
+                    assertEquals(n / d, FixedDivisor.quotient(n, magic, d), n + " / " + d);
                 }
             }
         }
@@ -52,7 +53,10 @@ class FixedDivisorTest
             final int d = random.nextBoolean() ? DIVISORS[random.nextInt(DIVISORS.length)] :
                 1 + random.nextInt(Integer.MAX_VALUE);
             final long n = random.nextLong(1L << (1 + random.nextInt(56)));
-            assertEquals(n / d, new FixedDivisor(d).quotient(n), n + " / " + d);
+            final long magic = FixedDivisor.magic(d);
+            final long quotient = FixedDivisor.quotient(n, magic, d);
+            assertEquals(n / d, quotient, n + " / " + d);
+            assertEquals(n % d, FixedDivisor.remainder(n, quotient, magic, d), n + " % " + d);
         }
     }
 
@@ -62,18 +66,18 @@ class FixedDivisorTest
         final SplittableRandom random = new SplittableRandom(17);
         for (final int d : DIVISORS)
         {
-            final FixedDivisor divisor = new FixedDivisor(d);
+            final long magic = FixedDivisor.magic(d);
             for (final int n : new int[] {0, 1, d - 1, d, d + 1, Integer.MAX_VALUE - 1, Integer.MAX_VALUE})
             {
                 if (n >= 0)
                 {
-                    assertEquals(n % d, divisor.remainder(n), n + " % " + d);
+                    assertEquals(n % d, FixedDivisor.remainder(n, magic, d), n + " % " + d);
                 }
             }
             for (int i = 0; i < 100_000; i++)
             {
                 final int n = random.nextInt(Integer.MAX_VALUE);
-                assertEquals(n % d, divisor.remainder(n), n + " % " + d);
+                assertEquals(n % d, FixedDivisor.remainder(n, magic, d), n + " % " + d);
             }
         }
     }
@@ -85,10 +89,11 @@ class FixedDivisorTest
         {
             for (int pinned = 0; pinned < events; pinned++)
             {
-                final FixedDivisor ring = new FixedDivisor(events - pinned);
+                final long magic = FixedDivisor.magic(events - pinned);
                 for (int position = 0; position < 3 * events; position++)
                 {
-                    final int index = position < pinned ? position : pinned + ring.remainder(position - pinned);
+                    final int index = position < pinned ?
+                        position : pinned + FixedDivisor.remainder(position - pinned, magic, events - pinned);
                     assertEquals(ObjectSlotDescriptor.recordIndex(position, pinned, events), index);
                 }
             }
@@ -98,6 +103,6 @@ class FixedDivisorTest
     @Test
     void aDivisorBelowOneIsRefused()
     {
-        assertThrows(IllegalArgumentException.class, () -> new FixedDivisor(0));
+        assertThrows(IllegalArgumentException.class, () -> FixedDivisor.magic(0));
     }
 }

@@ -9,6 +9,7 @@ import org.structhist.format.ListDescriptor;
 import org.structhist.io.ProcessIdentity;
 
 import java.lang.invoke.VarHandle;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.structhist.format.EventDescriptor.CHECKSUM_OFFSET;
@@ -68,7 +69,7 @@ import static org.structhist.format.ObjectSlotDescriptor.state;
  * capacity fields (the JIT cannot prove a store into the mapping leaves them alone) and checks bounds, about
  * 12 ns of a 37 ns event on the benchmark machine (benchmarks/RESULTS.md, issue 13). The bounds are checked once
  * instead, when the writer is made: every address an event computes lies inside the list's region, because
- * the slot index is a remainder of the window and the record index one of Events Per Object, and the region
+ * the slot index is a remainder of the window and the record index is below Events Per Object, and the region
  * was checked against the file's length when the file was opened ({@code FileLayout.read}) and again here.
  * <p>
  * Like every writer, it never trusts the file: the state and ref-delta words it reads are only compared or
@@ -371,6 +372,9 @@ public final class SlotWriter
             position < pinnedFirst ? position : pinnedFirst + ringIndex(position - pinnedFirst);
         final long record = slot + HEADER_LENGTH + (long)recordIndex * entrySize;
         writeRecord(record, stamp, threadId, verbId, eventFlags, formatId, stackId, arg0, arg1, arg2, text);
+        // The stores above use the mapping's address, not the buffer: keep the buffer (whose collection
+        // unmaps the file once it is closed) reachable until the last of them is done.
+        Reference.reachabilityFence(buffer);
         return true;
     }
 

@@ -9,6 +9,7 @@ import org.structhist.io.ProcessIdentity;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -39,6 +40,7 @@ public final class ThreadRegistry
 
     /** {@code Thread.isVirtual()} (JDK 21+), or null on a JDK without virtual threads. */
     private static final MethodHandle IS_VIRTUAL = isVirtualHandle();
+    private static final VarHandle KNOWN = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final UnsafeBuffer buffer;
     private final StringInterner strings;
@@ -49,15 +51,16 @@ public final class ThreadRegistry
     private final AtomicInteger takeoverCursor = new AtomicInteger();
     private final ThreadLocal<WriterThread> current = ThreadLocal.withInitial(this::register);
     /**
-     * Thread ids (low 32 bits) of threads registered in this file, each at {@code id & (KNOWN_THREADS - 1)}:
-     * a thread that finds its own id there is registered, which three loads tell where the ThreadLocal takes
-     * six dependent ones (about 2 ns of an event, benchmarks/RESULTS.md, issue 13). Written only by a
-     * thread after its registration, read racily: an int is read whole, and a Java thread id is never
-     * reused within a JVM, so an entry holds either this thread's id, proving it registered, or another
-     * thread's, sending this one to the ThreadLocal. Id 0 (never a Java thread's, but the low 32 bits of
-     * the 2^32nd) always takes the ThreadLocal: it is what an empty entry holds.
+     * Java thread ids (all 64 bits) of threads registered in this file, each at {@code id & (KNOWN_THREADS -
+     * 1)}: a thread that finds its own id there is registered, which three loads tell where the ThreadLocal
+     * takes six dependent ones (about 2 ns of an event with the coarse clock when it was added,
+     * benchmarks/RESULTS.md, issue 13, second round). Written only by a thread after its registration, read
+     * racily but whole (opaque: a long is not torn). A Java thread id is never reused within a JVM, so an
+     * entry holds this thread's id, proving it registered, or another thread's, sending this one to the
+     * ThreadLocal. The whole id, not the 32 bits events carry: thread {@code x + 2^32} must not pass for
+     * thread {@code x}, or it would never register its name. An empty entry holds 0, never a thread's id.
      */
-    private final int[] known = new int[KNOWN_THREADS];
+    private final long[] known = new long[KNOWN_THREADS];
 
     public ThreadRegistry(final UnsafeBuffer buffer, final FileLayout layout, final StringInterner strings)
     {
@@ -77,14 +80,14 @@ public final class ThreadRegistry
     @SuppressWarnings("deprecation") // Thread.getId: threadId() is JDK 19+, and this runs on 17.
     public int knownThreadId()
     {
-        final int threadId = (int)Thread.currentThread().getId();
-        final int index = threadId & (KNOWN_THREADS - 1);
-        if (known[index] == threadId && threadId != 0)
+        final long threadId = Thread.currentThread().getId();
+        final int index = (int)threadId & (KNOWN_THREADS - 1);
+        if ((long)KNOWN.getOpaque(known, index) == threadId)
         {
-            return threadId;
+            return (int)threadId;
         }
         final int registered = current.get().threadId;
-        known[index] = registered;
+        KNOWN.setOpaque(known, index, threadId);
         return registered;
     }
 

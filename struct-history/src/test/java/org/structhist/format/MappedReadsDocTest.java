@@ -25,11 +25,12 @@ class MappedReadsDocTest
 {
     /**
      * A read through a buffer, or at a raw address ({@code UnsafeApi} with a null base, as the event write path
-     * reads State and Claimed Ref Delta); {@code UnsafeApi} reads of a heap object's field are not mapped memory.
+     * reads State and Claimed Ref Delta, or with the address alone); {@code UnsafeApi} reads of a heap object's
+     * field (an object, then an offset) are not mapped memory.
      */
     private static final Pattern READ = Pattern.compile(
         "\\b(?:buffer|memory|heap)\\.(?:get\\w*|compareAndSet\\w*)\\(" +
-        "|\\bUnsafeApi\\.(?:get\\w*|compareAndSet\\w*)\\(null\\b");
+        "|\\bUnsafeApi\\.(?:get\\w*|compareAndSet\\w*)\\((?:null\\b|[^,()]*\\))");
     private static final Pattern INVENTORY = Pattern.compile("<!-- mapped-reads: (.*?) -->");
 
     private static Map<String, Integer> countReads() throws IOException

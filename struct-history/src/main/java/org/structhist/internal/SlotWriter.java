@@ -180,10 +180,13 @@ public final class SlotWriter
         return 0;
     }
 
-    /** The slot of push {@code pushNumber}, whose window quotient is {@code quotient}: pushNumber mod window. */
-    private int slotIndex(final long pushNumber, final long quotient)
+    /**
+     * Offset in the file of the slot of push {@code pushNumber}, whose window quotient is {@code quotient}: slot
+     * {@code pushNumber mod window} of the list's region.
+     */
+    private int slotOffset(final long pushNumber, final long quotient)
     {
-        return FixedDivisor.remainder(pushNumber, quotient, windowMagic, window);
+        return regionOffset + FixedDivisor.remainder(pushNumber, quotient, windowMagic, window) * slotLength;
     }
 
     /** {@code ringPosition mod ring}: which of the ring's records a position past the pinned ones takes. */
@@ -213,7 +216,7 @@ public final class SlotWriter
         }
         final long quotient = FixedDivisor.quotient(pushNumber, windowMagic, window);
         final int generation = generationOfQuotient(quotient);
-        final int slotOffset = regionOffset + slotIndex(pushNumber, quotient) * slotLength;
+        final int slotOffset = slotOffset(pushNumber, quotient);
         final int stateOffset = slotOffset + STATE_OFFSET;
         final long handle = handleTag | pushNumber;
         for (int attempt = 0; ; attempt++)
@@ -356,7 +359,7 @@ public final class SlotWriter
         final long pushNumber = handle & PUSH_NUMBER_MASK;
         final long quotient = FixedDivisor.quotient(pushNumber, windowMagic, window);
         final int generation = generationOfQuotient(quotient);
-        final int slotOffset = regionOffset + slotIndex(pushNumber, quotient) * slotLength;
+        final int slotOffset = slotOffset(pushNumber, quotient);
         final long slot = base + slotOffset;
         final int position = claimPosition(slot, slotOffset, generation, pushNumber, refDelta, onlyIfReleased);
         if (position < 0)
@@ -588,7 +591,7 @@ public final class SlotWriter
         final long pushNumber = handle & PUSH_NUMBER_MASK;
         final long quotient = FixedDivisor.quotient(pushNumber, windowMagic, window);
         final int generation = generationOfQuotient(quotient);
-        final int stateOffset = regionOffset + slotIndex(pushNumber, quotient) * slotLength + STATE_OFFSET;
+        final int stateOffset = slotOffset(pushNumber, quotient) + STATE_OFFSET;
         for (int attempt = 0; attempt < WriterChecks.MAX_CAS_ATTEMPTS; attempt++)
         {
             final long state = buffer.getLongVolatile(stateOffset);
